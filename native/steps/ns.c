@@ -1,0 +1,129 @@
+/* Namespace, fd and parent-side steps: opening the things the container will join, writing
+ * id maps and cgroup membership of the child, joining and creating namespaces. */
+#include "../helper.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static void write_child_proc(struct ctx *c, const struct step *s) {
+  const char *name = arg_str(c, s, 0);
+  const char *content = arg_str(c, s, 1);
+  char path[128];
+  snprintf(path, sizeof path, "/proc/%d/%s", c->child, name);
+  int fd = open(path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0) fail(c, errno, "open %s", path);
+  if (write_full(fd, content, s->lens[1]) < 0) fail(c, errno, "write %s", path);
+  close(fd);
+}
+
+static void cgroup_enter(struct ctx *c, const struct step *s) {
+  const char *path = arg_str(c, s, 0);
+  char pid[32];
+  int n = snprintf(pid, sizeof pid, "%d", c->child);
+  int fd = open(path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0) fail(c, errno, "open %s", path);
+  if (write_full(fd, pid, (size_t)n) < 0) fail(c, errno, "write pid %s to %s", pid, path);
+  close(fd);
+}
+
+/* A helper program such as newuidmap, whose arguments TypeScript chose; "{pid}" is the child. */
+static void run_tool(struct ctx *c, const struct step *s) {
+  char pid[32];
+  snprintf(pid, sizeof pid, "%d", c->child);
+  char **argv = calloc(s->nstr + 1u, sizeof(char *));
+  if (!argv) fail(c, ENOMEM, "allocating arguments");
+  for (unsigned i = 0; i < s->nstr; i++) argv[i] = strcmp(s->strs[i], "{pid}") == 0 ? pid : s->strs[i];
+  pid_t p = fork();
+  if (p < 0) fail(c, errno, "fork for %s", argv[0]);
+  if (p == 0) {
+    execv(argv[0], argv);
+    dprintf(2, "berth-helper: exec %s: %s\n", argv[0], strerror(errno));
+    _exit(127);
+  }
+  int st;
+  while (waitpid(p, &st, 0) < 0)
+    if (errno != EINTR) fail(c, errno, "waiting for %s", argv[0]);
+  if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+    fail(c, 0, "%s exited with %s %d", argv[0], WIFEXITED(st) ? "status" : "signal",
+         WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
+  free(argv);
+}
+
+static void connect_unix(struct ctx *c, const struct step *s) {
+  const char *path = arg_str(c, s, 0);
+  struct sockaddr_un addr;
+  memset(&addr, 0, sizeof addr);
+  addr.sun_family = AF_UNIX;
+  if (strlen(path) >= sizeof addr.sun_path) fail(c, ENAMETOOLONG, "socket path \"%s\"", path);
+  strcpy(addr.sun_path, path);
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) fail(c, errno, "socket for \"%s\"", path);
+  if (connect(fd, (struct sockaddr *)&addr, sizeof addr) < 0) fail(c, errno, "connect to \"%s\"", path);
+  set_slot(c, arg_int(c, s, 0), fd);
+}
+
+void step_ns(struct ctx *c, const struct step *s) {
+  switch (s->op) {
+  case OP_OPEN: {
+    const char *path = arg_str(c, s, 0);
+    int fd = open(path, (int)arg_int(c, s, 1) | O_CLOEXEC, (mode_t)arg_int(c, s, 2));
+    if (fd < 0) fail(c, errno, "open \"%s\"", path);
+    set_slot(c, arg_int(c, s, 0), fd);
+    break;
+  }
+  case OP_CONNECT_UNIX:
+    connect_unix(c, s);
+    break;
+  case OP_SOCKETPAIR: {
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) fail(c, errno, "socketpair");
+    set_slot(c, arg_int(c, s, 0), sv[0]);
+    set_slot(c, arg_int(c, s, 1), sv[1]);
+    break;
+  }
+  case OP_WRITE_CHILD_PROC:
+    write_child_proc(c, s);
+    break;
+  case OP_RUN_TOOL:
+    run_tool(c, s);
+    break;
+  case OP_CGROUP_ENTER:
+    cgroup_enter(c, s);
+    break;
+  case OP_SETNS:
+    if (setns(slot_fd(c, arg_int(c, s, 0)), (int)arg_int(c, s, 1)) < 0) fail(c, errno, "setns");
+    break;
+  case OP_UNSHARE:
+    if (unshare((int)arg_int(c, s, 0)) < 0) fail(c, errno, "unshare with flags 0x%llx", (unsigned long long)arg_int(c, s, 0));
+    break;
+  case OP_SETHOSTNAME: {
+    const char *name = arg_str(c, s, 0);
+    if (sethostname(name, s->lens[0]) < 0) fail(c, errno, "sethostname \"%s\"", name);
+    break;
+  }
+  case OP_SETDOMAINNAME: {
+    const char *name = arg_str(c, s, 0);
+    if (setdomainname(name, s->lens[0]) < 0) fail(c, errno, "setdomainname \"%s\"", name);
+    break;
+  }
+  case OP_DUP_SLOT: {
+    int fd = slot_fd(c, arg_int(c, s, 0));
+    int target = (int)arg_int(c, s, 1);
+    if (fd != target && dup2(fd, target) < 0) fail(c, errno, "dup2 to fd %d", target);
+    break;
+  }
+  case OP_CLOSE_SLOT: {
+    int64_t slot = arg_int(c, s, 0);
+    close(slot_fd(c, slot));
+    set_slot(c, slot, -1);
+    break;
+  }
+  }
+}

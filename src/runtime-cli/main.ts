@@ -1,0 +1,186 @@
+import { Command, CommanderError, Option } from 'commander';
+import { Logger, setLogger } from '../lib/log.ts';
+import { BerthError, ExecError, UsageError, messageOf } from '../lib/errors.ts';
+import { err } from './output.ts';
+import type { RuntimeContext } from '../runtime/lifecycle/context.ts';
+
+export const VERSION = '0.1.0';
+const DEFAULT_ROOT = '/run/berth-runtime';
+
+interface GlobalOptions {
+  root: string;
+  log?: string;
+  logFormat: 'text' | 'json';
+  debug?: boolean;
+  systemdCgroup?: boolean;
+}
+
+const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+const int = (name: string) => (v: string): number => {
+  if (!/^\d+$/.test(v)) throw new UsageError(`invalid value "${v}" for ${name}: expected a number`);
+  return Number(v);
+};
+
+// berth-runtime: runc's command line. Each action loads its module only when it runs, so a
+// call pays for one verb's code.
+export async function runRuntimeCli(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  let logger = new Logger();
+  const program = new Command('berth-runtime');
+  const ctx = (): RuntimeContext => {
+    const g = program.opts<GlobalOptions>();
+    if (g.systemdCgroup) throw new UsageError('--systemd-cgroup: berth-runtime has only the cgroupfs driver');
+    logger = new Logger({ ...(g.log ? { file: g.log } : {}), format: g.logFormat, debug: g.debug ?? false });
+    setLogger(logger);
+    return { root: g.root, log: logger };
+  };
+  program
+    .description('an OCI runtime with runc\'s command line')
+    .version(`berth-runtime version ${VERSION}\nspec: 1.2.0`, '-v, --version')
+    .option('--root <dir>', 'directory for the state of containers', DEFAULT_ROOT)
+    .option('--log <file>', 'write log lines to this file instead of stderr')
+    .addOption(new Option('--log-format <format>', 'log format').choices(['text', 'json']).default('text'))
+    .option('--debug', 'log debug messages')
+    .option('--systemd-cgroup', 'use the systemd cgroup driver (not supported)')
+    .option('--rootless <value>', 'accepted for runc compatibility; rootless mode is detected')
+    .option('--criu <path>', 'accepted for runc compatibility; checkpoint is not supported')
+    .enablePositionalOptions()
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => err(s), writeOut: (s) => process.stdout.write(s) });
+
+  program
+    .command('spec')
+    .description('write a default config.json')
+    .option('-b, --bundle <dir>', 'bundle directory', '.')
+    .option('--rootless', 'a config for a rootless container')
+    .action(async (o) => {
+      const { specCommand } = await import('./spec.ts');
+      specCommand(o);
+    });
+
+  const createOptions = (c: Command): Command =>
+    c
+      .option('-b, --bundle <dir>', 'bundle directory', '.')
+      .option('--console-socket <path>', 'unix socket that receives the pty master')
+      .option('--pid-file <path>', 'file to write the container\'s pid to')
+      .option('--no-pivot', 'chroot instead of pivot_root (for a rootfs on ramfs)')
+      .option('--no-new-keyring', 'do not create a new session keyring')
+      .option('--preserve-fds <n>', 'pass this many fds after 0-2 into the container', int('--preserve-fds'), 0);
+
+  createOptions(program.command('create <container-id>').description('create a container'))
+    .action(async (id: string, o) => {
+      const { createCommand } = await import('./create.ts');
+      await createCommand(ctx(), id, o);
+    });
+
+  createOptions(program.command('run <container-id>').description('create, start and wait for a container'))
+    .option('-d, --detach', 'return once the container has started')
+    .option('--keep', 'keep the container after it exits')
+    .action(async (id: string, o) => {
+      const { runCommand } = await import('./run.ts');
+      exitCode = await runCommand(ctx(), id, o);
+    });
+
+  program
+    .command('start <container-id>')
+    .description('run the program of a created container')
+    .action(async (id: string) => {
+      const { startContainer } = await import('../runtime/lifecycle/start.ts');
+      await startContainer(ctx(), id);
+    });
+
+  program
+    .command('state <container-id>')
+    .description('print the state of a container as JSON')
+    .action(async (id: string) => {
+      const { stateCommand } = await import('./state.ts');
+      stateCommand(ctx(), id);
+    });
+
+  program
+    .command('kill <container-id> [signal]')
+    .description('send a signal to a container (default SIGTERM)')
+    .option('-a, --all', 'signal every process of the container')
+    .action(async (id: string, signal: string | undefined, o) => {
+      const { killContainer } = await import('../runtime/lifecycle/kill.ts');
+      await killContainer(ctx(), id, signal ?? 'SIGTERM', { all: o.all === true });
+    });
+
+  program
+    .command('delete <container-id>')
+    .description('delete a container')
+    .option('-f, --force', 'kill a running container first')
+    .action(async (id: string, o) => {
+      const { deleteContainer } = await import('../runtime/lifecycle/delete.ts');
+      await deleteContainer(ctx(), id, { force: o.force === true });
+    });
+
+  program
+    .command('list')
+    .alias('ls')
+    .description('list containers')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .option('-q, --quiet', 'print only ids')
+    .action(async (o) => {
+      const { listCommand } = await import('./list.ts');
+      listCommand(ctx(), o);
+    });
+
+  program
+    .command('ps <container-id> [ps-args...]')
+    .description('list the processes of a container')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .passThroughOptions()
+    .action(async (id: string, psArgs: string[], o) => {
+      const { psCommand } = await import('./ps.ts');
+      psCommand(ctx(), id, psArgs, o);
+    });
+
+  program
+    .command('exec <container-id> [command...]')
+    .description('run a process in a running container')
+    .option('-p, --process <file>', 'process.json to run')
+    .option('-t, --tty', 'allocate a pseudo-terminal')
+    .option('-e, --env <NAME=value>', 'add an environment variable', collect)
+    .option('--cwd <dir>', 'working directory')
+    .option('-u, --user <uid[:gid]>', 'user to run as')
+    .option('-g, --additional-gids <gid>', 'additional group', (v: string, prev: number[] = []) => [...prev, int('--additional-gids')(v)])
+    .option('-c, --cap <capability>', 'add a capability', collect)
+    .option('--no-new-privs', 'set no-new-privileges')
+    .option('-d, --detach', 'return once the process has started')
+    .option('--pid-file <path>', 'file to write the process\'s pid to')
+    .option('--console-socket <path>', 'unix socket that receives the pty master')
+    .option('--preserve-fds <n>', 'pass this many fds after 0-2 into the process', int('--preserve-fds'), 0)
+    .option('--process-label <label>', 'SELinux label (not supported on this host)')
+    .option('--apparmor <profile>', 'AppArmor profile (not supported on this host)')
+    .passThroughOptions()
+    .action(async (id: string, command: string[], o) => {
+      const { execCommand } = await import('./exec.ts');
+      exitCode = await execCommand(ctx(), id, command, o);
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // commander printed its message; --help and --version are not failures
+      return e.exitCode === 0 ? 0 : 1;
+    }
+    return reportError(logger, e);
+  }
+}
+
+// runc exits 1 on every error; berth-runtime does too, except that a program that cannot be
+// found or run gives 127 / 126 like a shell (and docker), which scripts can tell apart.
+function reportError(logger: Logger, e: unknown): number {
+  if (e instanceof BerthError) {
+    logger.error(e.message);
+    if (logger.debugEnabled && e.cause) logger.debug(`caused by: ${messageOf(e.cause)}`);
+    if (e instanceof ExecError) return e.reason === 'not-found' ? 127 : 126;
+    return 1;
+  }
+  logger.error(`internal error: ${messageOf(e)}`);
+  if (e instanceof Error && e.stack) logger.debug(e.stack);
+  return 1;
+}

@@ -1,0 +1,61 @@
+import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
+import type { Socket } from 'node:net';
+import { HelperChannel } from './channel.ts';
+import { encodePlan, type HelperPlan } from './plan.ts';
+import { MsgType, Op } from './protocol.ts';
+import { helperPath } from '../../lib/install-paths.ts';
+import { describeErrno, errnoName } from '../../lib/errno.ts';
+import { ExecError, HookError, SystemError, type BerthError } from '../../lib/errors.ts';
+
+export interface SpawnedHelper {
+  channel: HelperChannel;
+  child: ChildProcess;
+  exit: Promise<number | null>;
+}
+
+export interface SpawnOptions {
+  // The caller's fds 3..3+preserveFds-1 reach the container at the same numbers.
+  preserveFds?: number;
+}
+
+// Starts the helper with the caller's stdio (which becomes the container's), any preserved
+// fds, and the sync socket just above them; then sends the plan.
+export function spawnHelper(plan: HelperPlan, options: SpawnOptions = {}): SpawnedHelper {
+  const preserve = options.preserveFds ?? 0;
+  const stdio: StdioOptions = ['inherit', 'inherit', 'inherit'];
+  for (let fd = 3; fd < 3 + preserve; fd++) stdio.push(fd);
+  stdio.push('pipe');
+  const syncFd = 3 + preserve;
+  // Its own session: the terminal's signals reach the runtime, which forwards them; the helper
+  // and the container are not killed behind its back by a Ctrl-C meant for the container.
+  const child = spawn(helperPath(), [String(syncFd)], { stdio, detached: true });
+  const socket = child.stdio[syncFd] as Socket;
+  const channel = new HelperChannel(socket);
+  const exit = new Promise<number | null>((resolve) => {
+    child.on('exit', (code) => resolve(code));
+    child.on('error', () => resolve(null));
+  });
+  const body = encodePlan(plan);
+  const header = Buffer.alloc(16);
+  header.writeUInt32LE(MsgType.PLAN, 0);
+  header.writeInt32LE(-1, 4);
+  header.writeUInt32LE(body.length, 12);
+  socket.write(Buffer.concat([header, body]));
+  return { channel, child, exit };
+}
+
+// A helper failure as the user should read it: where in the config it came from, what the
+// helper was doing, and the errno. Exec failures become ExecError so callers can map them to
+// 127 and 126 as docker does.
+export function errorFromHelper(plan: HelperPlan, step: number, errno: number, detail: string): BerthError {
+  const s = step >= 0 ? plan.steps[step] : undefined;
+  const where = s?.what ? `${s.what}: ` : '';
+  const why = errno ? `: ${describeErrno(errno)}` : '';
+  const message = `${where}${detail}${why}`;
+  if (s && (s.op === Op.LOOKUP_EXEC || s.op === Op.EXEC)) {
+    if (errno === 2) return new ExecError('not-found', message);
+    if (errno === 13 || errno === 8 || errno === 21) return new ExecError('cannot-invoke', message);
+  }
+  if (s && s.op === Op.RUN_HOOK) return new HookError(message);
+  return new SystemError('E_RUNTIME_STEP', message, errno ? errnoName(errno) : '');
+}

@@ -1,0 +1,12 @@
+// The runtime's façade: one function per verb. runtime-cli/ and the engine use only this file,
+// so runc or crun can stand in for it through the same OCI contract.
+export type { RuntimeContext } from './lifecycle/context.ts';
+export { DEFAULT_ROOT } from './lifecycle/context.ts';
+export { createContainer, type CreateOptions } from './lifecycle/create.ts';
+export { startContainer } from './lifecycle/start.ts';
+export { runContainer, type RunOptions } from './lifecycle/run.ts';
+export { killContainer, type KillOptions } from './lifecycle/kill.ts';
+export { deleteContainer, type DeleteOptions } from './lifecycle/delete.ts';
+export { execProcess, type ExecOptions } from './lifecycle/exec.ts';
+export { containerState, listContainers, containerPids, type StateReport } from './lifecycle/query.ts';
+export { defaultSpec } from './default-spec.ts';

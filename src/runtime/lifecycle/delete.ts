@@ -1,0 +1,56 @@
+import { existsSync } from 'node:fs';
+import { readRecord, removeContainerDir, containerDir, type ContainerRecord } from '../state/container-record.ts';
+import { deriveStatus, ociState } from '../state/status.ts';
+import { removeCgroupDirs, cgroupPids, pidsDir } from '../cgroups/placement.ts';
+import { runHooksWarnOnly } from '../hooks.ts';
+import { waitGone } from '../../lib/proc/wait-gone.ts';
+import { ConflictError, NotFoundError, SystemError } from '../../lib/errors.ts';
+import type { RuntimeContext } from './context.ts';
+import { thawForKill } from './freeze.ts';
+
+export interface DeleteOptions {
+  force?: boolean;
+}
+
+// Kills every process of the container (all of its cgroup, then the init) and waits for them.
+export async function killAllAndWait(record: ContainerRecord): Promise<void> {
+  const dir = pidsDir(record.cgroups);
+  const pids = new Set<number>([record.pid]);
+  if (dir) for (const p of cgroupPids(dir.path)) pids.add(p);
+  for (const p of pids) {
+    try {
+      process.kill(p, 'SIGKILL');
+    } catch {
+      // gone already
+    }
+  }
+  thawForKill(record);
+  const left = await waitGone([...pids], 10_000);
+  if (left.length > 0) throw new SystemError('E_KILL_TIMEOUT', `processes ${left.join(', ')} of container "${record.id}" did not die after SIGKILL`, 'ETIMEDOUT');
+}
+
+// Removes every trace of a container: its processes (with --force), cgroups and state; then
+// the poststop hooks. Mounts live in the container's mount namespace and die with it.
+export async function deleteContainer(ctx: RuntimeContext, id: string, opts: DeleteOptions = {}): Promise<void> {
+  let record;
+  try {
+    record = readRecord(ctx.root, id);
+  } catch (err) {
+    if (err instanceof NotFoundError) {
+      // a create that died before writing state.json leaves only the directory
+      if (existsSync(containerDir(ctx.root, id)) && opts.force) removeContainerDir(ctx.root, id);
+      else if (!opts.force) throw err;
+      return;
+    }
+    throw err;
+  }
+  const status = deriveStatus(ctx.root, record);
+  if ((status === 'running' || status === 'paused') && !opts.force) {
+    throw new ConflictError('E_CONTAINER_RUNNING', `cannot delete container "${id}": it is ${status} (stop it first, or use --force)`);
+  }
+  // a created container is deleted without --force, as runc does: its program never ran
+  await killAllAndWait(record);
+  removeCgroupDirs(record.cgroupsCreated);
+  removeContainerDir(ctx.root, id);
+  await runHooksWarnOnly('poststop', record.config.hooks?.poststop, ociState(record, 'stopped'), (m) => ctx.log.warn(m));
+}

@@ -1,0 +1,42 @@
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO } from './busybox-rootfs.ts';
+
+export const RUNTIME = join(REPO, 'dist', 'berth-runtime');
+
+export interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+// A state root of its own per test, so tests run in parallel without seeing each other.
+export function stateRoot(): { root: string; remove(): void } {
+  const root = mkdtempSync(join(tmpdir(), 'berth-state-'));
+  return { root, remove: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+export function runtime(root: string, args: string[], opts: { input?: string; cwd?: string; timeoutMs?: number } = {}): Result {
+  const r: SpawnSyncReturns<string> = spawnSync(RUNTIME, ['--root', root, ...args], {
+    encoding: 'utf8',
+    input: opts.input ?? '',
+    cwd: opts.cwd,
+    timeout: opts.timeoutMs ?? 30_000,
+  });
+  if (r.error) throw r.error;
+  return { code: r.status ?? 128 + (r.signal ? 9 : 0), stdout: r.stdout, stderr: r.stderr };
+}
+
+export function runtimeAsync(root: string, args: string[], opts: { cwd?: string } = {}): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(RUNTIME, ['--root', root, ...args], { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
