@@ -1,0 +1,50 @@
+// An exclusive lock as a file holding the owner's pid, created with O_EXCL. Node has no flock(2);
+// a lock left by a process that died is recognised (its pid is gone) and taken over, so a crash
+// never wedges the store. Held only around short metadata updates.
+import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { ConflictError } from '../../lib/errors.ts';
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+// Tries once. Returns a release function, or undefined when a live process holds the lock.
+export function tryLock(path: string): (() => void) | undefined {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const fd = openSync(path, 'wx', 0o644);
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => rmSync(path, { force: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      let owner = NaN;
+      try {
+        owner = Number(readFileSync(path, 'utf8'));
+      } catch {
+        continue; // released meanwhile
+      }
+      if (Number.isInteger(owner) && owner > 0 && (owner === process.pid || isAlive(owner))) return undefined;
+      // the owner died (or the file is torn): take it over
+      rmSync(path, { force: true });
+    }
+  }
+  return undefined;
+}
+
+export function lock(path: string, timeoutMs = 60_000): () => void {
+  const deadline = Date.now() + timeoutMs;
+  for (let wait = 2; ; wait = Math.min(wait * 2, 100)) {
+    const release = tryLock(path);
+    if (release) return release;
+    if (Date.now() > deadline) throw new ConflictError('E_STORE_LOCKED', `timed out waiting for the lock ${path}`);
+    Atomics.wait(sleeper, 0, 0, wait);
+  }
+}
