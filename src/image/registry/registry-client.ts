@@ -1,0 +1,449 @@
+// A client of one repository on one registry, per the OCI distribution spec: manifests and
+// blobs, resumable blob reads (Range), uploads (monolithic and chunked), cross-repository
+// mounts, and the auth flows (anonymous, basic, bearer token from WWW-Authenticate).
+//
+// This is the only module that imports undici (~60 ms to load): only pull, push and login
+// reach it, through a dynamic import.
+import { Agent, request, type Dispatcher } from 'undici';
+import { messageOf } from '../../lib/errors.ts';
+import { sha256Digest, type Digest } from '../../oci/digest.ts';
+import { DigestMismatchError } from '../content/digest-mismatch-error.ts';
+import { MANIFEST_ACCEPT } from '../manifest/parse-manifest.ts';
+import { registryHost } from '../reference.ts';
+import { parseAuthChallenges, type AuthChallenge } from './auth-challenge.ts';
+import { getCredentials, type Credentials } from './credentials.ts';
+import { RegistryError, parseErrorBody } from './registry-error.ts';
+import { isInsecureRegistry, type RegistrySettings } from './registry-settings.ts';
+import { RETRYABLE_STATUS, backoffMs, isNetworkError, parseRetryAfter, sleep } from './retry.ts';
+
+const MANIFEST_SIZE_MAX = 4 << 20;
+
+type Body = string | Uint8Array | AsyncIterable<Uint8Array> | NodeJS.ReadableStream | null;
+
+interface RequestOptions {
+  method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  url: string;                         // absolute, or a path on the registry
+  headers?: Record<string, string>;
+  body?: () => Body;                   // a factory: a retry needs a fresh body
+  ok: number[];
+  what: string;                        // for messages: `fetching manifest busybox:latest`
+  scopes?: string[];
+  signal?: AbortSignal | undefined;
+  retry?: boolean;                     // default true
+}
+
+export type Response = Dispatcher.ResponseData<unknown>;
+
+export interface RegistryClientOptions {
+  domain: string;
+  path: string;
+  settings: RegistrySettings;
+  push?: boolean;                      // ask for pull,push scope
+  credentials?: Credentials | null;    // null: anonymous even when config.json has some
+}
+
+export class RegistryClient {
+  readonly domain: string;
+  readonly path: string;
+  readonly #settings: RegistrySettings;
+  readonly #insecure: boolean;
+  readonly #agent: Agent;
+  readonly #creds: Credentials | undefined;
+  readonly #scope: string;
+  #base: string | undefined;
+  #basePromise: Promise<string> | undefined;
+  #challenge: AuthChallenge | undefined;
+  readonly #tokens = new Map<string, { value: string; expiresAt: number }>();
+
+  constructor(o: RegistryClientOptions) {
+    this.domain = o.domain;
+    this.path = o.path;
+    this.#settings = o.settings;
+    this.#insecure = isInsecureRegistry(o.domain, o.settings);
+    this.#agent = new Agent({
+      connect: { rejectUnauthorized: !this.#insecure },
+      connections: 16,
+      keepAliveTimeout: 10_000,
+    });
+    this.#creds = o.credentials === null ? undefined : (o.credentials ?? getCredentials(o.domain, o.settings.configDir));
+    this.#scope = `repository:${o.path}:${o.push ? 'pull,push' : 'pull'}`;
+  }
+
+  async close(): Promise<void> {
+    await this.#agent.close();
+  }
+
+  get hasCredentials(): boolean {
+    return this.#creds !== undefined;
+  }
+
+  // --- the endpoint: https, or for insecure registries https without checks then http
+
+  async baseUrl(signal?: AbortSignal): Promise<string> {
+    if (this.#base) return this.#base;
+    this.#basePromise ??= this.#ping(signal);
+    return this.#basePromise;
+  }
+
+  async #ping(signal?: AbortSignal): Promise<string> {
+    const host = registryHost(this.domain);
+    const schemes = this.#insecure ? ['https', 'http'] : ['https'];
+    let lastError: unknown;
+    for (const scheme of schemes) {
+      const base = `${scheme}://${host}`;
+      for (let attempt = 0; ; attempt++) {
+        try {
+          const res = await this.#send(`${base}/v2/`, { method: 'GET', headers: { 'user-agent': this.#settings.userAgent }, signal });
+          await res.body.dump();
+          if (res.statusCode === 401) this.#challenge = pickChallenge(res.headers['www-authenticate']);
+          else if (res.statusCode === 404) throw new RegistryError(404, undefined, `${this.domain} does not speak the registry API v2 (GET /v2/ returned 404)`);
+          else if (RETRYABLE_STATUS.has(res.statusCode) && attempt < this.#settings.retries) {
+            await sleep(parseRetryAfter(res.headers['retry-after']) ?? backoffMs(attempt, this.#settings.retryBaseMs), signal);
+            continue;
+          } else if (res.statusCode >= 400) {
+            throw new RegistryError(res.statusCode, undefined, `pinging ${this.domain}: unexpected status ${res.statusCode}`);
+          }
+          this.#base = base;
+          return base;
+        } catch (e) {
+          if (e instanceof RegistryError || signal?.aborted) throw e;
+          lastError = e;
+          // a TLS failure against a plain-HTTP registry: try the next scheme
+          if (!isNetworkError(e) || attempt >= this.#settings.retries || schemes.length > 1) break;
+          await sleep(backoffMs(attempt, this.#settings.retryBaseMs), signal);
+        }
+      }
+    }
+    throw new RegistryError(0, undefined, `cannot reach registry ${this.domain}: ${describeNetworkError(lastError)}`, { cause: lastError });
+  }
+
+  // --- auth
+
+  async #authorization(scopes: string[]): Promise<string | undefined> {
+    const c = this.#challenge;
+    if (!c) return undefined;
+    if (c.scheme === 'basic') {
+      return this.#creds ? `Basic ${Buffer.from(`${this.#creds.username}:${this.#creds.password}`).toString('base64')}` : undefined;
+    }
+    if (c.scheme !== 'bearer') return undefined;
+    const key = scopes.join(' ');
+    const cached = this.#tokens.get(key);
+    if (cached && cached.expiresAt > Date.now()) return `Bearer ${cached.value}`;
+    const token = await this.#fetchToken(c, scopes);
+    this.#tokens.set(key, token);
+    return `Bearer ${token.value}`;
+  }
+
+  async #fetchToken(c: AuthChallenge, scopes: string[]): Promise<{ value: string; expiresAt: number }> {
+    const realm = c.params['realm'];
+    if (!realm) throw new RegistryError(401, undefined, `${this.domain} asked for a bearer token without naming a realm`);
+    const url = new URL(realm);
+    if (c.params['service']) url.searchParams.set('service', c.params['service']);
+    for (const s of scopes) url.searchParams.append('scope', s);
+    const headers: Record<string, string> = { 'user-agent': this.#settings.userAgent };
+    if (this.#creds) {
+      url.searchParams.set('account', this.#creds.username);
+      headers['authorization'] = `Basic ${Buffer.from(`${this.#creds.username}:${this.#creds.password}`).toString('base64')}`;
+    }
+    let res: Response;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        res = await this.#send(url.toString(), { method: 'GET', headers });
+      } catch (e) {
+        if (isNetworkError(e) && attempt < this.#settings.retries) {
+          await sleep(backoffMs(attempt, this.#settings.retryBaseMs));
+          continue;
+        }
+        throw new RegistryError(0, undefined, `getting a token from ${url.origin}: ${describeNetworkError(e)}`, { cause: e });
+      }
+      if (RETRYABLE_STATUS.has(res.statusCode) && attempt < this.#settings.retries) {
+        await res.body.dump();
+        await sleep(parseRetryAfter(res.headers['retry-after']) ?? backoffMs(attempt, this.#settings.retryBaseMs));
+        continue;
+      }
+      break;
+    }
+    const text = await res.body.text();
+    if (res.statusCode === 401 || res.statusCode === 403) {
+      throw new RegistryError(401, 'UNAUTHORIZED', `authentication to ${this.domain} failed: ${this.#creds ? 'the token server refused the credentials' : 'the token server refused anonymous access'}${tokenError(text)}`);
+    }
+    if (res.statusCode !== 200) throw new RegistryError(res.statusCode, undefined, `getting a token from ${url.origin}: status ${res.statusCode}${tokenError(text)}`);
+    let j: { token?: string; access_token?: string; expires_in?: number };
+    try {
+      j = JSON.parse(text) as typeof j;
+    } catch (e) {
+      throw new RegistryError(200, undefined, `the token server of ${this.domain} sent a response that is not JSON`, { cause: e });
+    }
+    const value = j.token ?? j.access_token;
+    if (!value) throw new RegistryError(200, undefined, `the token server of ${this.domain} sent no token`);
+    // tokens are reused until shortly before they expire; 60 s is the spec's minimum lifetime
+    const lifetime = Math.max(60, j.expires_in ?? 60);
+    return { value, expiresAt: Date.now() + (lifetime - 10) * 1000 };
+  }
+
+  // --- requests
+
+  async #send(url: string, o: { method: string; headers: Record<string, string>; body?: Body; signal?: AbortSignal | undefined }): Promise<Response> {
+    let current = url;
+    let method = o.method;
+    let body = o.body;
+    const headers = { ...o.headers };
+    for (let hops = 0; ; hops++) {
+      const res = await request(current, {
+        method: method as Dispatcher.HttpMethod,
+        headers,
+        body: body as Dispatcher.DispatchOptions['body'],
+        dispatcher: this.#agent,
+        signal: o.signal ?? null,
+        highWaterMark: 1 << 20,
+      } as Parameters<typeof request>[1]);
+      const loc = res.headers['location'];
+      if (![301, 302, 303, 307, 308].includes(res.statusCode) || typeof loc !== 'string' || method === 'POST' || method === 'PUT' || method === 'PATCH') return res;
+      await res.body.dump();
+      if (hops >= 10) throw new RegistryError(res.statusCode, undefined, `too many redirects from ${url}`);
+      const next = new URL(loc, current);
+      // blobs are often served from another host (object storage): never send it our token
+      if (next.origin !== new URL(current).origin) delete headers['authorization'];
+      if (res.statusCode === 303) {
+        method = 'GET';
+        body = null;
+      }
+      current = next.toString();
+    }
+  }
+
+  async request(o: RequestOptions): Promise<Response> {
+    const base = await this.baseUrl(o.signal);
+    const url = /^https?:\/\//.test(o.url) ? o.url : `${base}${o.url}`;
+    const scopes = o.scopes ?? [this.#scope];
+    let reauthed = false;
+    for (let attempt = 0; ; attempt++) {
+      const headers: Record<string, string> = { 'user-agent': this.#settings.userAgent, ...o.headers };
+      const auth = await this.#authorization(scopes);
+      if (auth) headers['authorization'] = auth;
+      let res: Response;
+      try {
+        res = await this.#send(url, { method: o.method, headers, body: o.body?.() ?? null, signal: o.signal });
+      } catch (e) {
+        if (o.signal?.aborted || e instanceof RegistryError) throw e;
+        if (isNetworkError(e) && o.retry !== false && attempt < this.#settings.retries) {
+          await sleep(backoffMs(attempt, this.#settings.retryBaseMs), o.signal);
+          continue;
+        }
+        throw new RegistryError(0, undefined, `${o.what}: ${describeNetworkError(e)}`, { cause: e });
+      }
+      if (o.ok.includes(res.statusCode)) return res;
+      if (res.statusCode === 401 && !reauthed) {
+        const c = pickChallenge(res.headers['www-authenticate']);
+        await res.body.dump();
+        if (c) {
+          reauthed = true;
+          this.#challenge = c;
+          this.#tokens.clear();
+          if (c.scheme === 'basic' && !this.#creds) throw await this.#error(401, 'UNAUTHORIZED', '', o.what);
+          attempt--;
+          continue;
+        }
+        throw await this.#error(401, 'UNAUTHORIZED', '', o.what);
+      }
+      if (RETRYABLE_STATUS.has(res.statusCode) && o.retry !== false && attempt < this.#settings.retries) {
+        const wait = parseRetryAfter(res.headers['retry-after']);
+        if (wait === undefined || wait <= this.#settings.retryAfterMaxMs) {
+          await res.body.dump();
+          await sleep(wait ?? backoffMs(attempt, this.#settings.retryBaseMs), o.signal);
+          continue;
+        }
+      }
+      const text = o.method === 'HEAD' ? '' : await res.body.text().catch(() => '');
+      const { code, message } = parseErrorBody(text);
+      throw await this.#error(res.statusCode, code, message ?? '', o.what);
+    }
+  }
+
+  async #error(status: number, code: string | undefined, detail: string, what: string): Promise<RegistryError> {
+    let reason: string;
+    if (status === 401) {
+      reason = this.#creds ? `authentication required: the credentials for ${this.domain} were refused` : `authentication required: run berth login ${this.domain}`;
+    } else if (status === 403) reason = `access denied${detail ? ` (${detail})` : ''}`;
+    else if (status === 404) reason = code === 'NAME_UNKNOWN' ? `repository ${this.path} not found` : `not found${detail ? ` (${detail})` : ''}`;
+    else if (status === 429) reason = 'too many requests: the registry is rate-limiting';
+    else reason = `${this.domain} answered ${status}${code ? ` ${code}` : ''}${detail ? `: ${detail}` : ''}`;
+    return new RegistryError(status, code, `${what}: ${reason}`);
+  }
+
+  // --- manifests
+
+  // Fetches a manifest or index by tag or digest. A digest reference is verified.
+  async getManifest(reference: string, what: string, signal?: AbortSignal): Promise<{ bytes: Buffer; mediaType: string | undefined; digest: Digest }> {
+    const res = await this.request({
+      method: 'GET',
+      url: `/v2/${this.path}/manifests/${reference}`,
+      headers: { accept: MANIFEST_ACCEPT.join(', ') },
+      ok: [200],
+      what: `fetching the manifest of ${what}`,
+      signal,
+    });
+    const declared = Number(res.headers['content-length'] ?? 0);
+    if (declared > MANIFEST_SIZE_MAX) {
+      await res.body.dump();
+      throw new RegistryError(200, undefined, `the manifest of ${what} is ${declared} bytes: more than the ${MANIFEST_SIZE_MAX} berth accepts`);
+    }
+    const bytes = Buffer.from(await res.body.arrayBuffer());
+    const digest = sha256Digest(bytes);
+    if (reference.includes(':') && reference !== digest) throw new DigestMismatchError(reference, digest, 'manifest');
+    const ct = res.headers['content-type'];
+    return { bytes, mediaType: typeof ct === 'string' ? ct.split(';')[0]!.trim() : undefined, digest };
+  }
+
+  async putManifest(reference: string, bytes: Uint8Array, mediaType: string, what: string, signal?: AbortSignal): Promise<void> {
+    const res = await this.request({
+      method: 'PUT',
+      url: `/v2/${this.path}/manifests/${reference}`,
+      headers: { 'content-type': mediaType, 'content-length': String(bytes.length) },
+      body: () => bytes,
+      ok: [200, 201, 202],
+      what: `pushing the manifest of ${what}`,
+      signal,
+    });
+    await res.body.dump();
+  }
+
+  async hasManifest(reference: string, signal?: AbortSignal): Promise<boolean> {
+    const res = await this.request({ method: 'HEAD', url: `/v2/${this.path}/manifests/${reference}`, headers: { accept: MANIFEST_ACCEPT.join(', ') }, ok: [200, 404], what: `checking manifest ${reference}`, signal });
+    await res.body.dump();
+    return res.statusCode === 200;
+  }
+
+  // --- blobs
+
+  // The blob's size when the repository has it.
+  async statBlob(digest: Digest, signal?: AbortSignal): Promise<number | undefined> {
+    const res = await this.request({ method: 'HEAD', url: `/v2/${this.path}/blobs/${digest}`, ok: [200, 404], what: `checking blob ${digest}`, signal });
+    await res.body.dump();
+    return res.statusCode === 200 ? Number(res.headers['content-length'] ?? 0) : undefined;
+  }
+
+  // Opens a blob for reading from `offset` (a resumed download). `resumed` is false when the
+  // registry ignored the Range request and sends the whole blob.
+  async openBlob(digest: Digest, offset: number, signal?: AbortSignal): Promise<{ body: AsyncIterable<Uint8Array>; resumed: boolean; length: number | undefined }> {
+    const res = await this.request({
+      method: 'GET',
+      url: `/v2/${this.path}/blobs/${digest}`,
+      headers: offset > 0 ? { range: `bytes=${offset}-` } : {},
+      ok: offset > 0 ? [200, 206] : [200],
+      what: `fetching blob ${digest}`,
+      signal,
+    });
+    const len = res.headers['content-length'];
+    return { body: res.body, resumed: res.statusCode === 206, length: len === undefined ? undefined : Number(len) };
+  }
+
+  async readBlob(digest: Digest, what: string, signal?: AbortSignal): Promise<Buffer> {
+    const res = await this.request({ method: 'GET', url: `/v2/${this.path}/blobs/${digest}`, ok: [200], what: `fetching ${what}`, signal });
+    const bytes = Buffer.from(await res.body.arrayBuffer());
+    const got = sha256Digest(bytes);
+    if (got !== digest) throw new DigestMismatchError(digest, got, what);
+    return bytes;
+  }
+
+  // Tries a cross-repository mount. Returns true when mounted; otherwise an upload location
+  // (the registry started an ordinary upload instead).
+  async mountBlob(digest: Digest, from: string, signal?: AbortSignal): Promise<true | string> {
+    const res = await this.request({
+      method: 'POST',
+      url: `/v2/${this.path}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`,
+      headers: { 'content-length': '0' },
+      ok: [201, 202],
+      what: `mounting blob ${digest} from ${from}`,
+      scopes: [this.#scope, `repository:${from}:pull`],
+      signal,
+    });
+    await res.body.dump();
+    if (res.statusCode === 201) return true;
+    return this.#location(res, 'mount');
+  }
+
+  async startUpload(signal?: AbortSignal): Promise<string> {
+    const res = await this.request({ method: 'POST', url: `/v2/${this.path}/blobs/uploads/`, headers: { 'content-length': '0' }, ok: [202], what: `starting an upload to ${this.path}`, signal });
+    await res.body.dump();
+    return this.#location(res, 'upload');
+  }
+
+  async #location(res: Response, what: string): Promise<string> {
+    const loc = res.headers['location'];
+    if (typeof loc !== 'string') throw new RegistryError(res.statusCode, undefined, `${this.domain} started an ${what} without a Location header`);
+    return new URL(loc, await this.baseUrl()).toString();
+  }
+
+  // Monolithic upload: the whole blob in one PUT.
+  async putBlob(location: string, digest: Digest, size: number, open: () => Body, signal?: AbortSignal): Promise<void> {
+    const url = new URL(location);
+    url.searchParams.set('digest', digest);
+    const res = await this.request({
+      method: 'PUT',
+      url: url.toString(),
+      headers: { 'content-type': 'application/octet-stream', 'content-length': String(size) },
+      body: open,
+      ok: [201, 204],
+      what: `uploading blob ${digest}`,
+      retry: false,
+      signal,
+    });
+    await res.body.dump();
+  }
+
+  // Chunked upload: PATCH each chunk with its Content-Range, then PUT ?digest= to close it.
+  async putBlobChunked(location: string, digest: Digest, size: number, chunkSize: number, open: (start: number, end: number) => Body, onChunk?: (done: number) => void, signal?: AbortSignal): Promise<void> {
+    let loc = location;
+    for (let start = 0; start < size; start += chunkSize) {
+      const end = Math.min(size, start + chunkSize);
+      const res = await this.request({
+        method: 'PATCH',
+        url: loc,
+        headers: { 'content-type': 'application/octet-stream', 'content-length': String(end - start), 'content-range': `${start}-${end - 1}` },
+        body: () => open(start, end),
+        ok: [202, 204],
+        what: `uploading blob ${digest} (bytes ${start}-${end - 1})`,
+        retry: false,
+        signal,
+      });
+      await res.body.dump();
+      loc = await this.#location(res, 'upload');
+      onChunk?.(end);
+    }
+    const url = new URL(loc);
+    url.searchParams.set('digest', digest);
+    const res = await this.request({ method: 'PUT', url: url.toString(), headers: { 'content-length': '0' }, ok: [201, 204], what: `completing the upload of blob ${digest}`, signal });
+    await res.body.dump();
+  }
+
+  // Checks that the credentials work: `berth login`.
+  async checkLogin(): Promise<void> {
+    await this.baseUrl();
+    const res = await this.request({ method: 'GET', url: '/v2/', ok: [200], what: `logging in to ${this.domain}`, scopes: [] });
+    await res.body.dump();
+  }
+}
+
+function pickChallenge(header: string | string[] | undefined): AuthChallenge | undefined {
+  const all = parseAuthChallenges(header);
+  return all.find((c) => c.scheme === 'bearer') ?? all.find((c) => c.scheme === 'basic');
+}
+
+function tokenError(text: string): string {
+  try {
+    const j = JSON.parse(text) as { details?: string; error?: string; errors?: { message?: string }[] };
+    const m = j.details ?? j.error ?? j.errors?.[0]?.message;
+    return m ? ` (${m})` : '';
+  } catch {
+    return '';
+  }
+}
+
+export function describeNetworkError(e: unknown): string {
+  const code = (e as { code?: string } | undefined)?.code;
+  const cause = (e as { cause?: { code?: string; message?: string } } | undefined)?.cause;
+  const c = code ?? cause?.code;
+  const msg = messageOf(e);
+  return c && !msg.includes(c) ? `${msg} (${c})` : msg;
+}
