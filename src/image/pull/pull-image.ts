@@ -1,0 +1,200 @@
+// docker pull: resolve the reference (an index is narrowed to one platform), fetch the config,
+// then every layer through its own streaming pipeline, in parallel:
+//
+//   registry -> partial file + sha256 -> decompress (gzip, zstd, none) -> sha256 (diff id) -> unpack
+//
+// A layer whose chain id is already unpacked is skipped ("Already exists"). Interrupted
+// downloads keep their partial files and resume with Range; network failures mid-blob are
+// retried from where they stopped. The image record and its tags are written last, under the
+// store lock, so an interrupted pull leaves no half image, only reusable blobs.
+import { BerthError } from '../../lib/errors.ts';
+import { parseDigest, type Digest } from '../../oci/digest.ts';
+import type { ImageConfig, ImageManifest, Platform } from '../../oci/image-spec.ts';
+import { chainIds } from '../manifest/chain-id.ts';
+import { ManifestError } from '../manifest/manifest-error.ts';
+import { parseManifest } from '../manifest/parse-manifest.ts';
+import { formatPlatform, hostPlatform, selectPlatform } from '../manifest/platform.ts';
+import { formatReference, parseReference, repositoryName, type Reference } from '../reference.ts';
+import type { RegistryClient } from '../registry/registry-client.ts';
+import type { RegistrySettings } from '../registry/registry-settings.ts';
+import { backoffMs, isNetworkError, sleep } from '../registry/retry.ts';
+import type { ImageStore } from '../store/image-store.ts';
+import type { ImageRecord, LayerRecord } from '../store/image-record.ts';
+import { commitImage } from '../store/commit-image.ts';
+import { downloadBlob } from './download-blob.ts';
+import { unpackLayer } from './unpack-layer.ts';
+import type { PullObserver } from './pull-events.ts';
+
+export interface PullOptions {
+  store: ImageStore;
+  reference: string;
+  platform?: Platform;
+  settings: RegistrySettings;
+  signal?: AbortSignal;
+  observer?: PullObserver;
+  concurrency?: number;
+}
+
+export interface PullResult {
+  image: ImageRecord;
+  reference: Reference;
+  // the digest the registry names the pulled reference by (the index's, when there was one)
+  digest: Digest;
+  updated: boolean;
+}
+
+export async function pullImage(o: PullOptions): Promise<PullResult> {
+  const ref = parseReference(o.reference, { defaultTag: true });
+  const { RegistryClient } = await import('../registry/registry-client.ts');
+  const client = new RegistryClient({ domain: ref.domain, path: ref.path, settings: o.settings });
+  try {
+    return await pullWith(client, ref, o);
+  } finally {
+    await client.close();
+  }
+}
+
+async function pullWith(client: RegistryClient, ref: Reference, o: PullOptions): Promise<PullResult> {
+  const { store, signal } = o;
+  const what = formatReference(ref);
+  o.observer?.resolved?.({ repository: repositoryName(ref), tagOrDigest: ref.digest ?? ref.tag ?? 'latest' });
+  const top = await client.getManifest(ref.digest ?? ref.tag!, what, signal);
+  const parsed = parseManifest(top.bytes, top.mediaType, what);
+  let manifestBytes = top.bytes;
+  let manifestDigest = top.digest;
+  let manifestMediaType = parsed.mediaType;
+  let manifest: ImageManifest;
+  let indexDigest: Digest | undefined;
+  const want = o.platform ?? hostPlatform();
+  if (parsed.kind === 'index') {
+    const chosen = selectPlatform(parsed.index, want, what);
+    indexDigest = top.digest;
+    const m = await client.getManifest(chosen.digest, `${what} (${formatPlatform(want)})`, signal);
+    const p = parseManifest(m.bytes, m.mediaType, `${what}@${chosen.digest}`);
+    if (p.kind !== 'manifest') throw new ManifestError('E_MANIFEST_NESTED_INDEX', `the manifest list of ${what} names another list (${chosen.digest}) for ${formatPlatform(want)}`);
+    manifest = p.manifest;
+    manifestBytes = m.bytes;
+    manifestDigest = m.digest;
+    manifestMediaType = p.mediaType;
+  } else {
+    manifest = parsed.manifest;
+  }
+
+  const configDigest = parseDigest(manifest.config.digest);
+  const layerDigests = manifest.layers.map((l) => parseDigest(l.digest));
+  const release = store.lease([top.digest, manifestDigest, configDigest, ...layerDigests]);
+  try {
+    let configBytes: Buffer;
+    if (store.blobs.has(configDigest)) configBytes = store.blobs.read(configDigest);
+    else {
+      configBytes = await client.readBlob(configDigest, `the config of ${what}`, signal);
+      store.blobs.putVerified(configDigest, configBytes);
+    }
+    const config = JSON.parse(configBytes.toString('utf8')) as ImageConfig;
+    const diffIds = (config.rootfs?.diff_ids ?? []).map((d) => parseDigest(d));
+    if (diffIds.length !== manifest.layers.length) {
+      throw new ManifestError('E_MANIFEST_LAYER_COUNT', `${what}: the manifest lists ${manifest.layers.length} layers but the config ${diffIds.length} diff ids`);
+    }
+    if (o.platform && (config.os !== want.os || config.architecture !== want.architecture) && parsed.kind !== 'index') {
+      throw new ManifestError('E_NO_MATCHING_PLATFORM', `image ${what} is for ${config.os}/${config.architecture}, not the requested ${formatPlatform(want)}`);
+    }
+    const chains = chainIds(diffIds);
+    const layers: LayerRecord[] = manifest.layers.map((l, i) => ({
+      digest: layerDigests[i]!,
+      mediaType: l.mediaType,
+      size: l.size,
+      diffId: diffIds[i]!,
+      chainId: chains[i]!,
+      unpackedSize: 0,
+    }));
+
+    await runLimited(layers.map((layer, i) => () => fetchLayer(client, o, layer, i === 0 ? undefined : chains[i - 1])), o.concurrency ?? 3);
+
+    store.blobs.putVerified(manifestDigest, manifestBytes);
+    if (indexDigest) store.blobs.putVerified(indexDigest, top.bytes);
+    const { record, updated } = commitImage(store, {
+      id: configDigest,
+      manifest: manifestDigest,
+      manifestMediaType,
+      ...(indexDigest ? { index: indexDigest } : {}),
+      layers,
+      created: config.created ?? new Date(0).toISOString(),
+      source: repositoryName(ref),
+      tag: ref.tag !== undefined && ref.digest === undefined ? formatReference({ domain: ref.domain, path: ref.path, tag: ref.tag }) : undefined,
+      repoDigest: `${repositoryName(ref)}@${top.digest}`,
+    });
+    return { image: record, reference: ref, digest: top.digest, updated };
+  } finally {
+    release();
+  }
+}
+
+async function fetchLayer(client: RegistryClient, o: PullOptions, layer: LayerRecord, parent: string | undefined): Promise<void> {
+  const { store, signal, observer } = o;
+  const id = layer.digest.slice(7, 19);
+  const sink = store.layers;
+  const unpacked = sink?.has(layer.chainId) ?? false;
+  const haveBlob = store.blobs.has(layer.digest);
+  if (unpacked && haveBlob) {
+    layer.unpackedSize = sink?.list().find((l) => l.chainId === layer.chainId)?.size ?? 0;
+    observer?.layer?.({ id, status: 'Already exists' });
+    return;
+  }
+  observer?.layer?.({ id, status: 'Pulling fs layer' });
+  const retries = o.settings.retries;
+  for (let attempt = 0; ; attempt++) {
+    if (store.blobs.has(layer.digest)) {
+      // downloaded earlier (a pull interrupted while unpacking, or a layer removed since)
+      if (sink && !unpacked) {
+        observer?.layer?.({ id, status: 'Extracting' });
+        layer.unpackedSize = await unpackLayer(sink, layer, parent, store.blobs.openRead(layer.digest));
+      }
+      observer?.layer?.({ id, status: unpacked ? 'Already exists' : 'Pull complete' });
+      return;
+    }
+    const ingest = store.blobs.ingest(layer.digest);
+    let last = 0;
+    const source = downloadBlob(client, ingest, layer.digest, layer.size, signal, (n) => {
+      if (n - last >= 256 << 10 || n === layer.size) {
+        last = n;
+        observer?.layer?.({ id, status: 'Downloading', current: n, total: layer.size });
+      }
+    });
+    try {
+      if (sink && !unpacked) layer.unpackedSize = await unpackLayer(sink, layer, parent, source);
+      else for await (const _ of source) void _;
+      observer?.layer?.({ id, status: 'Download complete' });
+      observer?.layer?.({ id, status: 'Pull complete' });
+      return;
+    } catch (e) {
+      ingest.suspend();
+      if (signal?.aborted) throw e;
+      if (isNetworkError(e) && attempt < retries) {
+        observer?.layer?.({ id, status: 'Retrying', detail: `attempt ${attempt + 2} of ${retries + 1}` });
+        await sleep(backoffMs(attempt, o.settings.retryBaseMs), signal);
+        continue;
+      }
+      if (e instanceof BerthError) throw e.wrap(`pulling layer ${layer.digest}`);
+      throw e;
+    }
+  }
+}
+
+// Runs tasks with at most `limit` at a time; the first failure aborts the wait and is thrown
+// once every started task has settled (no task keeps writing after the command returns).
+export async function runLimited(tasks: (() => Promise<void>)[], limit: number): Promise<void> {
+  let next = 0;
+  let failure: unknown;
+  const worker = async (): Promise<void> => {
+    while (failure === undefined && next < tasks.length) {
+      const t = tasks[next++]!;
+      try {
+        await t();
+      } catch (e) {
+        failure ??= e;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
+  if (failure !== undefined) throw failure;
+}
