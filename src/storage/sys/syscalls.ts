@@ -1,4 +1,4 @@
-import { SystemError } from '../../lib/errors.ts';
+import { InternalError, SystemError } from '../../lib/errors.ts';
 import { describeErrno, errnoName } from '../../lib/errno.ts';
 import { libc } from './libc.ts';
 import { AT, O, RESOLVE, STATX_BASIC_STATS, S_IF } from './linux-constants.ts';
@@ -200,5 +200,6 @@ export function lgetxattr(path: string, name: string): Buffer | undefined {
 // (lsetxattr, lgetxattr). /proc/self/fd/N is a magic link to the directory itself, and `name` is a
 // single component whose final symlink the l*xattr calls do not follow, so nothing else is resolved.
 export function fdPath(dirfd: number, name: string): string {
-  return name === '' ? `/proc/self/fd/${dirfd}` : `/proc/self/fd/${dirfd}/${name}`;
+  if (name === '') throw new InternalError('fdPath needs a name: l*xattr would act on the /proc magic link itself');
+  return `/proc/self/fd/${dirfd}/${name}`;
 }
