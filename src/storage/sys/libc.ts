@@ -31,6 +31,7 @@ export interface Libc {
   lgetxattr(path: string, name: string, value: Buffer | null, size: number): number;
   llistxattr(path: string, list: Buffer | null, size: number): number;
   flock(fd: number, op: number): number;
+  syncfs(fd: number): number;
   flockAsync(fd: number, op: number): Promise<number>;
   mount(source: string, target: string, fstype: string | null, flags: number, data: string | null): number;
   umount2(target: string, flags: number): number;
@@ -71,6 +72,7 @@ export function libc(): Libc {
     lgetxattr: (path, name, value, size) => Number(lgetxattr(path, name, value, size)),
     llistxattr: (path, list, size) => Number(llistxattr(path, list, size)),
     flock,
+    syncfs: fn('int syncfs(int fd)'),
     // A blocking lock wait runs on koffi's worker thread so the event loop keeps going.
     flockAsync: (fd, op) =>
       new Promise((resolve, reject) => {
