@@ -1,4 +1,6 @@
+import { closeSync, readdirSync } from 'node:fs';
 import { ContainedTree } from '../archive/contained-tree.ts';
+import { O } from '../sys/linux-constants.ts';
 import { splitParent } from '../archive/entry-path.ts';
 import { isDirMode, lgetxattr, statAt, fdPath, type StatxResult } from '../sys/syscalls.ts';
 import { isWhiteoutDevice, OVERLAY_OPAQUE_XATTR } from './whiteout.ts';
@@ -67,4 +69,29 @@ export class LayerStack {
     }
     return undefined;
   }
+
+  // The names the merged view shows inside directory `path`, sorted.
+  children(path: string): string[] {
+    const names = new Set<string>();
+    for (const tree of this.#trees) {
+      const fd = tree.open(path, O.RDONLY | O.DIRECTORY);
+      if (fd < 0) {
+        // missing here: look lower; anything else (a file, a whiteout) hides the lower layers
+        if (-fd === 2) continue;
+        break;
+      }
+      try {
+        for (const n of readdirSync(`/proc/self/fd/${fd}`)) names.add(n);
+        if (lgetxattrFd(fd, OVERLAY_OPAQUE_XATTR) === 'y') break;
+      } finally {
+        closeSync(fd);
+      }
+    }
+    return [...names].filter((n) => this.lookup(path === '' ? n : `${path}/${n}`) !== undefined).sort();
+  }
+}
+
+function lgetxattrFd(fd: number, name: string): string | undefined {
+  // /proc/self/fd/N followed (getxattr, not lgetxattr) reaches the directory itself
+  return lgetxattr(`/proc/self/fd/${fd}/.`, name)?.toString();
 }

@@ -45,7 +45,7 @@ export const S_IF = {
 
 export const LOCK = { SH: 1, EX: 2, NB: 4, UN: 8 } as const;
 
-export const MS = { RDONLY: 1, NOSUID: 2, NODEV: 4, BIND: 4096, REC: 16384 } as const;
+export const MS = { RDONLY: 1, NOSUID: 2, NODEV: 4, REMOUNT: 32, BIND: 4096, REC: 16384 } as const;
 export const MNT = { FORCE: 1, DETACH: 2 } as const;
 
 export const XATTR = { CREATE: 1, REPLACE: 2 } as const;

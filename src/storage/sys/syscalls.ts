@@ -208,3 +208,11 @@ export function fdPath(dirfd: number, name: string): string {
 export function syncfs(fd: number, what: string): void {
   check(libc().syncfs(fd), 'syncfs', what);
 }
+
+export function mount(source: string, target: string, fstype: string | null, flags: number, data: string | null): void {
+  check(libc().mount(source, target, fstype, flags, data), `mount ${fstype ?? ''}`.trim(), target);
+}
+
+export function umount2(target: string, flags: number): void {
+  check(libc().umount2(target, flags), 'umount2', target);
+}
