@@ -21,7 +21,8 @@ import { backoffMs, isNetworkError, sleep } from '../registry/retry.ts';
 import type { ImageStore } from '../store/image-store.ts';
 import type { ImageRecord, LayerRecord } from '../store/image-record.ts';
 import { commitImage } from '../store/commit-image.ts';
-import { downloadBlob } from './download-blob.ts';
+import { BlobDownload } from './blob-download.ts';
+import type { LayerSink } from '../store/layer-sink.ts';
 import { unpackLayer } from './unpack-layer.ts';
 import type { PullObserver } from './pull-events.ts';
 
@@ -108,7 +109,7 @@ async function pullWith(client: RegistryClient, ref: Reference, o: PullOptions):
       unpackedSize: 0,
     }));
 
-    await runLimited(layers.map((layer, i) => () => fetchLayer(client, o, layer, i === 0 ? undefined : chains[i - 1])), o.concurrency ?? 3);
+    await fetchLayers(client, o, layers);
 
     store.blobs.putVerified(manifestDigest, manifestBytes);
     if (indexDigest) store.blobs.putVerified(indexDigest, top.bytes);
@@ -129,55 +130,145 @@ async function pullWith(client: RegistryClient, ref: Reference, o: PullOptions):
   }
 }
 
-async function fetchLayer(client: RegistryClient, o: PullOptions, layer: LayerRecord, parent: string | undefined): Promise<void> {
-  const { store, signal, observer } = o;
-  const id = layer.digest.slice(7, 19);
+interface LayerJob {
+  layer: LayerRecord;
+  parent: string | undefined;
+  id: string;
+  unpack: boolean;
+  // the download in progress, once started
+  current?: BlobDownload;
+  started: Deferred<void>;
+  downloaded: Deferred<void>;
+}
+
+// Downloads (parallel, at most `concurrency`) and unpacks (in order) the layers.
+async function fetchLayers(client: RegistryClient, o: PullOptions, layers: LayerRecord[]): Promise<void> {
+  const { store, observer } = o;
   const sink = store.layers;
-  const unpacked = sink?.has(layer.chainId) ?? false;
-  const haveBlob = store.blobs.has(layer.digest);
-  if (unpacked && haveBlob) {
-    layer.unpackedSize = sink?.list().find((l) => l.chainId === layer.chainId)?.size ?? 0;
-    observer?.layer?.({ id, status: 'Already exists' });
-    return;
+  const abort = new AbortController();
+  const onOuterAbort = (): void => abort.abort(o.signal?.reason);
+  o.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  const jobs: LayerJob[] = layers.map((layer, i) => ({
+    layer,
+    parent: i === 0 ? undefined : layers[i - 1]!.chainId,
+    id: layer.digest.slice(7, 19),
+    unpack: sink !== undefined && !sink.has(layer.chainId),
+    started: deferred(),
+    downloaded: deferred(),
+  }));
+  for (const j of jobs) {
+    if (!j.unpack && store.blobs.has(j.layer.digest)) {
+      j.layer.unpackedSize = sink?.get?.(j.layer.chainId)?.size ?? 0;
+      observer?.layer?.({ id: j.id, status: 'Already exists' });
+      j.started.resolve();
+      j.downloaded.resolve();
+    } else observer?.layer?.({ id: j.id, status: store.blobs.has(j.layer.digest) ? 'Download complete' : 'Pulling fs layer' });
   }
-  observer?.layer?.({ id, status: 'Pulling fs layer' });
-  const retries = o.settings.retries;
-  for (let attempt = 0; ; attempt++) {
-    if (store.blobs.has(layer.digest)) {
-      // downloaded earlier (a pull interrupted while unpacking, or a layer removed since)
-      if (sink && !unpacked) {
-        observer?.layer?.({ id, status: 'Extracting' });
-        layer.unpackedSize = await unpackLayer(sink, layer, parent, store.blobs.openRead(layer.digest));
-      }
-      observer?.layer?.({ id, status: unpacked ? 'Already exists' : 'Pull complete' });
-      return;
+  const fail = (e: unknown): never => {
+    abort.abort(e);
+    throw e;
+  };
+  const downloads = runLimited(
+    jobs.filter((j) => !store.blobs.has(j.layer.digest)).map((j) => () => downloadLayer(client, o, j, abort.signal).catch(fail)),
+    o.concurrency ?? 4,
+  ).catch((e: unknown) => {
+    // downloads that never started: wake whoever waits for them
+    for (const j of jobs) {
+      j.downloaded.reject(e);
+      j.started.resolve();
     }
-    const ingest = store.blobs.ingest(layer.digest);
-    let last = 0;
-    const source = downloadBlob(client, ingest, layer.digest, layer.size, signal, (n) => {
-      if (n - last >= 256 << 10 || n === layer.size) {
-        last = n;
-        observer?.layer?.({ id, status: 'Downloading', current: n, total: layer.size });
+    throw e;
+  });
+  for (const j of jobs) if (store.blobs.has(j.layer.digest)) { j.started.resolve(); j.downloaded.resolve(); }
+  const unpacks = (async () => {
+    for (const j of jobs) {
+      if (!j.unpack) continue;
+      await unpackJob(sink!, o, j, abort.signal).catch(fail);
+    }
+  })();
+  try {
+    const results = await Promise.allSettled([downloads, unpacks]);
+    for (const r of results) if (r.status === 'rejected') throw abort.signal.reason ?? r.reason;
+  } finally {
+    o.signal?.removeEventListener('abort', onOuterAbort);
+  }
+}
+
+async function downloadLayer(client: RegistryClient, o: PullOptions, j: LayerJob, signal: AbortSignal): Promise<void> {
+  const { store, observer } = o;
+  const { layer, id } = j;
+  try {
+    for (let attempt = 0; ; attempt++) {
+      const ingest = store.blobs.ingest(layer.digest);
+      const d = new BlobDownload(ingest, layer.digest, layer.size, store.blobs.path(layer.digest));
+      j.current = d;
+      j.started.resolve();
+      let last = -1;
+      try {
+        await d.run(client, signal, (n) => {
+          if (n - last >= 512 << 10 || n === layer.size) {
+            last = n;
+            observer?.layer?.({ id, status: 'Downloading', current: n, total: layer.size });
+          }
+        });
+        observer?.layer?.({ id, status: 'Download complete' });
+        j.downloaded.resolve();
+        return;
+      } catch (e) {
+        ingest.suspend();
+        if (signal.aborted) throw signal.reason ?? e;
+        if (isNetworkError(e) && attempt < o.settings.retries) {
+          observer?.layer?.({ id, status: 'Retrying', detail: `attempt ${attempt + 2} of ${o.settings.retries + 1}` });
+          await sleep(backoffMs(attempt, o.settings.retryBaseMs), signal);
+          continue;
+        }
+        throw e instanceof BerthError ? e.wrap(`pulling layer ${layer.digest}`) : e;
       }
-    });
+    }
+  } catch (e) {
+    j.downloaded.reject(e);
+    j.started.resolve();
+    throw e;
+  }
+}
+
+async function unpackJob(sink: LayerSink, o: PullOptions, j: LayerJob, signal: AbortSignal): Promise<void> {
+  const { store, observer } = o;
+  await j.started.promise;
+  const live = j.current;
+  if (live) {
+    // follow the download as it comes
     try {
-      if (sink && !unpacked) layer.unpackedSize = await unpackLayer(sink, layer, parent, source);
-      else for await (const _ of source) void _;
-      observer?.layer?.({ id, status: 'Download complete' });
-      observer?.layer?.({ id, status: 'Pull complete' });
+      j.layer.unpackedSize = await unpackLayer(sink, j.layer, j.parent, live.read());
+      await j.downloaded.promise;
+      observer?.layer?.({ id: j.id, status: 'Pull complete' });
       return;
     } catch (e) {
-      ingest.suspend();
-      if (signal?.aborted) throw e;
-      if (isNetworkError(e) && attempt < retries) {
-        observer?.layer?.({ id, status: 'Retrying', detail: `attempt ${attempt + 2} of ${retries + 1}` });
-        await sleep(backoffMs(attempt, o.settings.retryBaseMs), signal);
-        continue;
-      }
-      if (e instanceof BerthError) throw e.wrap(`pulling layer ${layer.digest}`);
-      throw e;
+      // the download is being retried: unpack again once it is whole
+      if (signal.aborted || !isNetworkError(e)) throw e;
     }
   }
+  await j.downloaded.promise;
+  observer?.layer?.({ id: j.id, status: 'Extracting' });
+  j.layer.unpackedSize = await unpackLayer(sink, j.layer, j.parent, store.blobs.openRead(j.layer.digest));
+  observer?.layer?.({ id: j.id, status: 'Pull complete' });
+}
+
+interface Deferred<T> {
+  promise: Promise<T>;
+  resolve(v: T): void;
+  reject(e: unknown): void;
+}
+
+function deferred<T = void>(): Deferred<T> {
+  let resolve!: (v: T) => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  promise.catch(() => undefined);
+  return { promise, resolve, reject };
 }
 
 // Runs tasks with at most `limit` at a time; the first failure aborts the wait and is thrown

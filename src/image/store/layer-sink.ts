@@ -5,5 +5,6 @@ export interface LayerSink {
   applyLayer(o: { chainId: string; parent?: string; diffId: string; tar: AsyncIterable<Uint8Array> }): Promise<{ size: number }>;
   remove(chainId: string): void;
   list(): { chainId: string; size?: number }[];
+  get?(chainId: string): { size: number } | undefined;
   diffDir(chainId: string): string;
 }
