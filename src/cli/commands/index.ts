@@ -1,6 +1,16 @@
 // Every berth command, one file each. A new command is a new file in this folder plus its line
 // here (commands.test.ts fails when a file is missing from this list).
 import type { CommandSpec } from '../command-spec.ts';
+import { history } from './history.ts';
+import { imageInspect } from './image-inspect.ts';
+import { imagePrune } from './image-prune.ts';
+import { images } from './images.ts';
+import { login } from './login.ts';
+import { logout } from './logout.ts';
 import { pull } from './pull.ts';
+import { push } from './push.ts';
+import { rmi } from './rmi.ts';
+import { systemDf } from './system-df.ts';
+import { tag } from './tag.ts';
 
-export const commands: CommandSpec[] = [pull];
+export const commands: CommandSpec[] = [images, pull, push, tag, rmi, imageInspect, history, imagePrune, login, logout, systemDf];
