@@ -4,13 +4,18 @@ import type { CommandSpec } from '../command-spec.ts';
 import { history } from './history.ts';
 import { imageInspect } from './image-inspect.ts';
 import { imagePrune } from './image-prune.ts';
+import { importCmd } from './import.ts';
+import { load } from './load.ts';
 import { images } from './images.ts';
 import { login } from './login.ts';
 import { logout } from './logout.ts';
 import { pull } from './pull.ts';
 import { push } from './push.ts';
 import { rmi } from './rmi.ts';
+import { save } from './save.ts';
 import { systemDf } from './system-df.ts';
 import { tag } from './tag.ts';
 
-export const commands: CommandSpec[] = [images, pull, push, tag, rmi, imageInspect, history, imagePrune, login, logout, systemDf];
+export const commands: CommandSpec[] = [
+  images, pull, push, tag, rmi, imageInspect, history, save, load, importCmd, imagePrune, login, logout, systemDf,
+];

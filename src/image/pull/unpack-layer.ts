@@ -8,12 +8,20 @@ import { decompress } from '../content/decompress.ts';
 import { detachReturn, drain } from '../content/verify-digest.ts';
 
 export async function unpackLayer(sink: LayerSink, layer: LayerRecord, parent: string | undefined, blob: AsyncIterable<Uint8Array>): Promise<number> {
-  const tar = decompress(blob)[Symbol.asyncIterator]();
+  let diffSize = 0;
+  const counted = (async function* () {
+    for await (const c of decompress(blob)) {
+      diffSize += c.length;
+      yield c;
+    }
+  })();
+  const tar = counted[Symbol.asyncIterator]();
   let applied = false;
   try {
     const { size } = await sink.applyLayer({ chainId: layer.chainId, ...(parent ? { parent } : {}), diffId: layer.diffId, tar: detachReturn(tar) });
     applied = true;
     await drain(tar);
+    layer.diffSize = diffSize;
     return size;
   } catch (e) {
     await tar.return?.(undefined);

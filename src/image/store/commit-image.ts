@@ -14,6 +14,7 @@ export interface NewImage {
   created: string;
   source?: string | undefined;
   tag?: string | undefined;          // full reference: docker.io/library/busybox:latest
+  tags?: string[];
   repoDigest?: string | undefined;   // docker.io/library/busybox@sha256:...
 }
 
@@ -33,9 +34,9 @@ export function commitImage(store: ImageStore, n: NewImage): { record: ImageReco
     store.putRecord(record);
     const repos = store.repositories();
     let updated = old === undefined;
-    if (n.tag !== undefined) {
-      if (repos.tags[n.tag] !== n.id) updated = true;
-      repos.tags[n.tag] = n.id;
+    for (const t of [...(n.tag !== undefined ? [n.tag] : []), ...(n.tags ?? [])]) {
+      if (repos.tags[t] !== n.id) updated = true;
+      repos.tags[t] = n.id;
     }
     if (n.repoDigest !== undefined) repos.digests[n.repoDigest] = n.id;
     store.writeRepositories(repos);

@@ -10,6 +10,8 @@ export interface LayerRecord {
   chainId: Digest;
   // bytes the unpacked layer takes (the LayerStore's answer); 0 when not unpacked
   unpackedSize: number;
+  // bytes of the uncompressed tar (docker save writes it; measured when the layer is unpacked)
+  diffSize?: number;
 }
 
 // images/<id-hex>.json. The id is the digest of the image config, as in docker.
