@@ -20,7 +20,7 @@ export interface ImageSpec {
   layers: LayerSpec[];
   platform?: { os: string; architecture: string; variant?: string };
   config?: Record<string, unknown>;
-  docker?: boolean; // Docker schema 2 media types instead of OCI
+  docker?: boolean; // pushed as Docker schema 2 (skopeo converts)
 }
 
 const sha = (b: Buffer): string => `sha256:${createHash('sha256').update(b).digest('hex')}`;
@@ -64,7 +64,7 @@ function writeBlob(layout: string, data: Buffer): string {
 }
 
 export function writeImage(layout: string, spec: ImageSpec): BuiltImage {
-  const docker = spec.docker === true;
+  const docker = false; // OCI in the layout; skopeo --format v2s2 converts when asked
   const diffIds: string[] = [];
   const layers = spec.layers.map((l) => {
     const tar = layerTar(l.files);
@@ -119,11 +119,12 @@ export function buildLayout(tag: string, images: ImageSpec[]): { layout: string;
 
 // skopeo copy oci:<layout>:<tag> docker://<host>/<repo>. Asynchronous: the token server of a
 // test registry runs in this process and must keep answering.
-export async function skopeoPush(layout: string, tag: string, dest: string, o: { creds?: string; all?: boolean } = {}): Promise<void> {
+export async function skopeoPush(layout: string, tag: string, dest: string, o: { creds?: string; all?: boolean; v2s2?: boolean } = {}): Promise<void> {
   await promisify(execFile)('skopeo', [
     '--insecure-policy', 'copy', '--quiet', '--dest-tls-verify=false',
     ...(o.creds ? ['--dest-creds', o.creds] : []),
     ...(o.all ? ['--all'] : []),
+    ...(o.v2s2 ? ['--format', 'v2s2'] : []),
     `oci:${layout}:${tag}`, `docker://${dest}`,
   ]);
 }
@@ -131,7 +132,7 @@ export async function skopeoPush(layout: string, tag: string, dest: string, o: {
 export async function pushImage(registryHost: string, repoTag: string, images: ImageSpec[], o: { creds?: string } = {}): Promise<{ images: BuiltImage[]; indexDigest?: string }> {
   const { layout, images: built, indexDigest, cleanup } = buildLayout('t', images);
   try {
-    await skopeoPush(layout, 't', `${registryHost}/${repoTag}`, { ...o, all: images.length > 1 });
+    await skopeoPush(layout, 't', `${registryHost}/${repoTag}`, { ...o, all: images.length > 1, v2s2: images.some((i) => i.docker) });
   } finally {
     cleanup();
   }

@@ -130,6 +130,7 @@ export class Ingest {
   readonly #store: BlobStore;
   #hash: Hash = createHash('sha256');
   #fd: number;
+  #closed = false;
   #offset: number;
   #unlock: (() => void) | undefined;
 
@@ -187,6 +188,8 @@ export class Ingest {
 
   // Makes what was written so far durable, for the next attempt (Ctrl-C, network loss).
   suspend(): void {
+    if (this.#closed) return;
+    this.#closed = true;
     try {
       fsyncSync(this.#fd);
     } finally {
@@ -198,10 +201,9 @@ export class Ingest {
 
   // Drops the partial file (a verification failure: the bytes are not the blob).
   discard(): void {
-    try {
+    if (!this.#closed) {
+      this.#closed = true;
       closeSync(this.#fd);
-    } catch {
-      // already closed
     }
     rmSync(this.path, { force: true });
     this.#release();
@@ -216,6 +218,7 @@ export class Ingest {
     }
     fsyncSync(this.#fd);
     closeSync(this.#fd);
+    this.#closed = true;
     if (this.#store.has(got)) rmSync(this.path, { force: true });
     else this.#store.commitFile(this.path, got);
     this.#release();

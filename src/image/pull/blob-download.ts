@@ -16,6 +16,14 @@ import type { RegistryClient } from '../registry/registry-client.ts';
 
 const readAsync = promisify(read);
 
+// What a reader of a failed download throws: a plain Error (the unpacker adds no context to
+// it), with the download's own error as its cause, which is the one to report.
+export class DownloadFailedError extends Error {
+  constructor(cause: unknown) {
+    super('the download of this blob failed', { cause });
+  }
+}
+
 export class BlobDownload {
   readonly digest: Digest;
   readonly size: number;
@@ -115,7 +123,7 @@ export class BlobDownload {
           yield buf.subarray(0, bytesRead);
           continue;
         }
-        if (this.#error !== undefined) throw this.#error;
+        if (this.#error !== undefined) throw new DownloadFailedError(this.#error);
         if (this.#done) return;
         await new Promise<void>((r) => this.#wake.push(r));
       }

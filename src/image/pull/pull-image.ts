@@ -21,7 +21,7 @@ import { backoffMs, isNetworkError, sleep } from '../registry/retry.ts';
 import type { ImageStore } from '../store/image-store.ts';
 import type { ImageRecord, LayerRecord } from '../store/image-record.ts';
 import { commitImage } from '../store/commit-image.ts';
-import { BlobDownload } from './blob-download.ts';
+import { BlobDownload, DownloadFailedError } from './blob-download.ts';
 import type { LayerSink } from '../store/layer-sink.ts';
 import { unpackLayer } from './unpack-layer.ts';
 import type { PullObserver } from './pull-events.ts';
@@ -244,7 +244,9 @@ async function unpackJob(sink: LayerSink, o: PullOptions, j: LayerJob, signal: A
       observer?.layer?.({ id: j.id, status: 'Pull complete' });
       return;
     } catch (e) {
-      // the download is being retried: unpack again once it is whole
+      // the download failed: report its own error, unless it is being retried (network), in
+      // which case unpack again once it is whole
+      if (e instanceof DownloadFailedError && (signal.aborted || !isNetworkError(e.cause))) throw e.cause;
       if (signal.aborted || !isNetworkError(e)) throw e;
     }
   }
