@@ -104,7 +104,26 @@ export class BlobStore {
 
   // Partial downloads: digest and bytes so far.
   listIngests(): { name: string; size: number }[] {
-    return readdirSync(this.#ingest).map((name) => ({ name, size: statSync(join(this.#ingest, name)).size }));
+    return readdirSync(this.#ingest)
+      .filter((name) => /^[0-9a-f]{64}$/.test(name))
+      .map((name) => ({ name, size: statSync(join(this.#ingest, name)).size }));
+  }
+
+  // Temp files and spool dirs of processes that died (named .tmp-<pid>-*, .load-<pid>-*); the
+  // partial downloads named by digest are kept for resuming.
+  removeStaleTemps(): void {
+    for (const name of readdirSync(this.#ingest)) {
+      const m = /^\.(?:tmp|load)-(\d+)-|^\.[0-9a-f]{64}\.(\d+)\.tmp$/.exec(name);
+      if (!m) continue;
+      const pid = Number(m[1] ?? m[2]);
+      try {
+        process.kill(pid, 0);
+        continue;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'EPERM') continue;
+      }
+      rmSync(join(this.#ingest, name), { recursive: true, force: true });
+    }
   }
 
   deleteIngest(name: string): void {

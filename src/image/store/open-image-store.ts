@@ -12,5 +12,10 @@ export function storageRoot(root: string): string {
 export async function openImageStore(root: string, o: { layers?: boolean } = {}): Promise<ImageStore> {
   if (!o.layers) return new ImageStore({ root });
   const { openLayerStore } = await import('../../storage/index.ts');
-  return new ImageStore({ root, layers: openLayerStore(storageRoot(root)) });
+  const layers = openLayerStore(storageRoot(root));
+  // what a killed writer left: incomplete layers, temp files of dead processes
+  layers.repair();
+  const store = new ImageStore({ root, layers });
+  store.blobs.removeStaleTemps();
+  return store;
 }
