@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chownSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { collect, gnuTar, tempDir } from '../helpers/gnu-tar.ts';
@@ -8,7 +8,11 @@ import { layerTar, streamOf, type LayerItem } from '../helpers/layer-tar.ts';
 import { requires } from '../helpers/requires.ts';
 import { changes, diffTar, mountRootfs, openLayerStore, TarReader, unmountRootfs, type LayerStore } from '../../src/storage/index.ts';
 import { mountPoints } from '../../src/storage/overlay/mount-table.ts';
-import { mount, umount2 } from '../../src/storage/sys/syscalls.ts';
+import { lsetxattr, mount, umount2 } from '../../src/storage/sys/syscalls.ts';
+import type { TarEntry } from '../../src/storage/index.ts';
+
+type TarReadEntryLike = TarEntry & { data: Buffer };
+const CAP = Buffer.from('0100000200040000000000000000000000000000', 'hex'); // cap_net_bind_service+ep
 import { ConflictError } from '../../src/lib/errors.ts';
 
 // Real overlay mounts (root needed) of a multi-layer image whose later layers delete, replace
@@ -230,6 +234,30 @@ describe('rootfs mounts', () => {
     assert.throws(() => writeFileSync(join(r2.rootfs, 'x'), 'x'), /EROFS/, 'read-only rootfs');
     await unmountRootfs(rw2);
     store.remove(committed);
+  });
+
+  test('diffTar keeps hard links, capabilities and ownership of the container\'s files', async (t) => {
+    if (requires(t, { root: true })) return;
+    const rw = join(tmp.dir, 'c4');
+    mounted.push(rw);
+    const { rootfs } = await mountRootfs({ store, layers: chain, rwDir: rw });
+    mkdirSync(join(rootfs, 'app'));
+    writeFileSync(join(rootfs, 'app/server'), 'server');
+    linkSync(join(rootfs, 'app/server'), join(rootfs, 'app/server-link'));
+    chownSync(join(rootfs, 'app/server'), 33, 33);
+    lsetxattr(join(rootfs, 'app/server'), 'security.capability', CAP);
+    const entries = new Map<string, TarReadEntryLike>();
+    for await (const e of new TarReader(diffTar({ rwDir: rw }))) entries.set(e.name, { ...e, data: await e.readAll() });
+    const server = entries.get('app/server')!;
+    assert.equal(server.type, 'file');
+    assert.equal(server.data.toString(), 'server');
+    assert.equal(server.uid, 33);
+    assert.deepEqual(server.xattrs?.get('security.capability'), CAP);
+    const link = entries.get('app/server-link')!;
+    assert.equal(link.type, 'hardlink');
+    assert.equal(link.linkname, 'app/server');
+    for (const e of entries.values()) assert.ok(![...(e.xattrs?.keys() ?? [])].some((k) => k.startsWith('trusted.overlay.')), `${e.name} carries no overlay xattrs`);
+    await unmountRootfs(rw);
   });
 
   test('falls back to copying the layers when the rw dir is on overlayfs', async (t) => {
