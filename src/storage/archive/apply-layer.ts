@@ -22,7 +22,7 @@ import {
   SyscallError,
 } from '../sys/syscalls.ts';
 import { LayerStack } from '../overlay/layer-stack.ts';
-import { AUFS_META_PREFIX, isOverlayXattr, OPAQUE_WHITEOUT, OVERLAY_OPAQUE_XATTR, WHITEOUT_PREFIX } from '../overlay/whiteout.ts';
+import { AUFS_META_PREFIX, isOverlayXattr, isWhiteoutDevice, OPAQUE_WHITEOUT, OVERLAY_OPAQUE_XATTR, WHITEOUT_PREFIX } from '../overlay/whiteout.ts';
 import { ContainedTree } from './contained-tree.ts';
 import { normalizeEntryPath, splitParent } from './entry-path.ts';
 import type { TarEntry } from './tar-entry.ts';
@@ -143,6 +143,9 @@ class Unpacker {
         return this.#file(entry, dirfd, base);
       case 'dir':
         if (!existing || !isDirMode(existing.mode)) mkdirAt(dirfd, base, 0o700);
+        // `.wh.d` then `d/` in one layer: the lower `d` was deleted and a new one made, so
+        // nothing of the lower `d` may show through: that is an opaque directory
+        if (existing && isWhiteoutDevice(existing)) this.#makeOpaque(entry, path);
         lchownAt(dirfd, base, entry.uid, entry.gid);
         this.#xattrs(entry, fdPath(dirfd, base), undefined);
         this.#dirs.set(path, { mode: entry.mode, mtime: entry.mtime, nsec: entry.mtimeNsec ?? 0 });
@@ -195,23 +198,24 @@ class Unpacker {
     if (base.startsWith(AUFS_META_PREFIX) && base !== OPAQUE_WHITEOUT) return;
     if (!this.#allowDevices) throw new UnsafeLayerEntryError(entry.name, 'whiteouts are character devices and need root to create');
     const dirfd = this.#tree.dir(parent, entry.name, true)!;
-    if (base === OPAQUE_WHITEOUT) {
-      // an O_PATH fd cannot carry xattrs, and l*xattr on /proc/self/fd/N would act on the magic
-      // link itself: open the directory for real
-      const fd = this.#tree.open(parent, O.RDONLY | O.DIRECTORY);
-      if (fd < 0) throw new UnsafeLayerEntryError(entry.name, `cannot open directory "${parent}": ${errnoName(-fd)}`);
-      try {
-        fsetxattr(fd, OVERLAY_OPAQUE_XATTR, Buffer.from('y'), entry.name);
-      } finally {
-        closeSync(fd);
-      }
-      return;
-    }
+    if (base === OPAQUE_WHITEOUT) return this.#makeOpaque(entry, parent);
     const name = base.slice(WHITEOUT_PREFIX.length);
     if (name === '' || name === '.' || name === '..') throw new UnsafeLayerEntryError(entry.name, 'whiteout names nothing');
     // the tar may also have created the name earlier in this same layer
     this.#tree.removeAll(dirfd, name);
     mknodAt(dirfd, name, S_IF.CHR, 0, 0);
+  }
+
+  #makeOpaque(entry: TarReadEntry, dir: string): void {
+    // an O_PATH fd cannot carry xattrs, and l*xattr on /proc/self/fd/N would act on the magic
+    // link itself: open the directory for real
+    const fd = this.#tree.open(dir, O.RDONLY | O.DIRECTORY);
+    if (fd < 0) throw new UnsafeLayerEntryError(entry.name, `cannot open directory "${dir}": ${errnoName(-fd)}`);
+    try {
+      fsetxattr(fd, OVERLAY_OPAQUE_XATTR, Buffer.from('y'), entry.name);
+    } finally {
+      closeSync(fd);
+    }
   }
 
   #hardlink(entry: TarReadEntry, path: string, dirfd: number, base: string): void {

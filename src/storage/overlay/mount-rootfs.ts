@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, statfsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { BerthError, NotFoundError } from '../../lib/errors.ts';
+import { NotFoundError } from '../../lib/errors.ts';
 import { writeFileAtomic } from '../../lib/fs/atomic-write.ts';
 import { registerMount, unregisterMount } from '../layers/mount-registry.ts';
 import type { LayerStore } from '../layers/layer-store.ts';
@@ -39,12 +39,6 @@ export interface RootfsRecord {
   storeRoot: string;
   layers: string[];
   readonly: boolean;
-}
-
-export class RootfsMountError extends BerthError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('E_ROOTFS_MOUNT', message, options);
-  }
 }
 
 export function readRootfsRecord(rwDir: string): RootfsRecord {
