@@ -260,6 +260,19 @@ describe('rootfs mounts', () => {
     await unmountRootfs(rw);
   });
 
+  test('read-only mounts of a single layer and of no layer at all', async (t) => {
+    if (requires(t, { root: true })) return;
+    for (const layers of [[chain[0]!], []]) {
+      const rw = join(tmp.dir, `ro-${layers.length}`);
+      mounted.push(rw);
+      const { rootfs, driver } = await mountRootfs({ store, layers, rwDir: rw, readonly: true });
+      assert.equal(driver, 'overlay');
+      assert.deepEqual(readdirSync(rootfs).sort(), layers.length ? ['bin', 'etc', 'link-to-dir', 'opt', 'tobefile', 'usr', 'var'] : []);
+      assert.throws(() => writeFileSync(join(rootfs, 'x'), 'x'), /EROFS/);
+      await unmountRootfs(rw);
+    }
+  });
+
   test('falls back to copying the layers when the rw dir is on overlayfs', async (t) => {
     if (requires(t, { root: true })) return;
     // an overlay of our own to stand in for a store on overlayfs (docker-in-docker)
