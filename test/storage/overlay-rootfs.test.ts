@@ -97,6 +97,36 @@ const EXPECTED: Record<string, string> = {
   'var/cache/z': 'file 644 z',
 };
 
+// What the container does to the image in the diff tests, and what `docker diff` must say.
+function modify(rootfs: string): void {
+  writeFileSync(join(rootfs, 'newfile'), 'A');
+  writeFileSync(join(rootfs, 'etc/conf.d/b'), 'b changed');
+  unlinkSync(join(rootfs, 'bin/tool'));
+  rmSync(join(rootfs, 'usr/lib'), { recursive: true });
+  mkdirSync(join(rootfs, 'opt/dir2'));
+  rmSync(join(rootfs, 'var/cache'), { recursive: true });
+  mkdirSync(join(rootfs, 'var/cache'));
+  writeFileSync(join(rootfs, 'var/cache/fresh'), 'fresh');
+}
+
+const EXPECTED_CHANGES = [
+  { kind: 'C', path: '/bin' },
+  { kind: 'D', path: '/bin/tool' },
+  { kind: 'C', path: '/etc' },
+  { kind: 'C', path: '/etc/conf.d' },
+  { kind: 'C', path: '/etc/conf.d/b' },
+  { kind: 'A', path: '/newfile' },
+  { kind: 'C', path: '/opt' },
+  { kind: 'A', path: '/opt/dir2' },
+  { kind: 'C', path: '/usr' },
+  { kind: 'D', path: '/usr/lib' },
+  { kind: 'C', path: '/var' },
+  { kind: 'C', path: '/var/cache' },
+  { kind: 'A', path: '/var/cache/fresh' },
+  { kind: 'D', path: '/var/cache/sub' },
+  { kind: 'D', path: '/var/cache/z' },
+];
+
 function describeTree(root: string, rel = '', out: Record<string, string> = {}): Record<string, string> {
   for (const name of readdirSync(join(root, rel)).sort()) {
     const path = rel ? `${rel}/${name}` : name;
@@ -172,33 +202,10 @@ describe('rootfs mounts', () => {
     const rw = join(tmp.dir, 'c2');
     mounted.push(rw);
     const { rootfs } = await mountRootfs({ store, layers: chain, rwDir: rw });
-    writeFileSync(join(rootfs, 'newfile'), 'A');
-    writeFileSync(join(rootfs, 'etc/conf.d/b'), 'b changed');
-    unlinkSync(join(rootfs, 'bin/tool'));
-    rmSync(join(rootfs, 'usr/lib'), { recursive: true });
-    mkdirSync(join(rootfs, 'opt/dir2'));
-    rmSync(join(rootfs, 'var/cache'), { recursive: true });
-    mkdirSync(join(rootfs, 'var/cache'));
-    writeFileSync(join(rootfs, 'var/cache/fresh'), 'fresh');
+    modify(rootfs);
     const seen = describeTree(rootfs);
 
-    assert.deepEqual(changes({ rwDir: rw }), [
-      { kind: 'C', path: '/bin' },
-      { kind: 'D', path: '/bin/tool' },
-      { kind: 'C', path: '/etc' },
-      { kind: 'C', path: '/etc/conf.d' },
-      { kind: 'C', path: '/etc/conf.d/b' },
-      { kind: 'A', path: '/newfile' },
-      { kind: 'C', path: '/opt' },
-      { kind: 'A', path: '/opt/dir2' },
-      { kind: 'C', path: '/usr' },
-      { kind: 'D', path: '/usr/lib' },
-      { kind: 'C', path: '/var' },
-      { kind: 'C', path: '/var/cache' },
-      { kind: 'A', path: '/var/cache/fresh' },
-      { kind: 'D', path: '/var/cache/sub' },
-      { kind: 'D', path: '/var/cache/z' },
-    ]);
+    assert.deepEqual(changes({ rwDir: rw }), EXPECTED_CHANGES);
 
     const tar = await collect(diffTar({ rwDir: rw }));
     assert.deepEqual(await collect(diffTar({ rwDir: rw })), tar, 'deterministic');
@@ -285,8 +292,22 @@ describe('rootfs mounts', () => {
       assert.equal(driver, 'copy');
       assert.deepEqual(describeTree(rootfs), EXPECTED);
       assert.equal(lstatSync(join(rootfs, 'newdir/new')).uid, 1000);
-      assert.throws(() => changes({ rwDir: rw }), /was copied, not mounted with overlay/);
+      assert.deepEqual(changes({ rwDir: rw }), [], 'an untouched copy has no changes');
+      modify(rootfs);
+      const seen = describeTree(rootfs);
+      assert.deepEqual(changes({ rwDir: rw }), EXPECTED_CHANGES, 'the copy is compared with the image as docker\'s vfs driver does');
+      // and its diff tar, applied on the image, gives what the container saw
+      const tar = await collect(diffTar({ rwDir: rw }));
+      const diffId = sha(tar);
+      const committed = sha(`${chain[2]} ${diffId}`);
+      await store.applyLayer({ chainId: committed, parent: chain[2]!, diffId, tar: streamOf(tar) });
       await unmountRootfs(rw);
+      const check = join(tmp.dir, 'c3-committed');
+      mounted.push(check);
+      const r = await mountRootfs({ store, layers: [...chain, committed], rwDir: check, readonly: true });
+      assert.deepEqual(describeTree(r.rootfs), seen);
+      await unmountRootfs(check);
+      store.remove(committed);
     } finally {
       umount2(join(outer, 'merged'), 0);
     }
