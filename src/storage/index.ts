@@ -4,10 +4,11 @@
 
 export { openLayerStore, LayerDigestError, type LayerStore, type LayerInfo, type ApplyLayerInput } from './layers/layer-store.ts';
 export { InvalidChainIdError } from './layers/chain-id.ts';
-export { mountRootfs, unmountRootfs, RootfsMountError, type MountRootfsOptions, type RootfsDriver } from './overlay/mount-rootfs.ts';
+export { mountRootfs, unmountRootfs, type MountRootfsOptions, type RootfsDriver } from './overlay/mount-rootfs.ts';
 export { LayerStackTooDeepError } from './overlay/overlay-options.ts';
 export { diffTar } from './diff/diff-tar.ts';
-export { changes, DiffUnsupportedError, type Change } from './diff/changes.ts';
+export { changes, type Change } from './diff/changes.ts';
+export { DiffUnsupportedError } from './diff/diff-items.ts';
 export { applyLayerTar, type ApplyLayerOptions, type ApplyLayerResult } from './archive/apply-layer.ts';
 export { UnsafeLayerEntryError } from './archive/unsafe-entry-error.ts';
 export { TarReader, type TarReadEntry, type TarReaderOptions } from './archive/tar-reader.ts';

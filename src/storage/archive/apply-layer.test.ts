@@ -120,6 +120,7 @@ describe('applyLayerTar unpacks faithfully', () => {
       { name: 'implicit/parent/file', body: 'p' },
       { name: 'xattrs', body: 'x', xattrs: new Map([['user.bin', Buffer.from([0, 0xff, 1])], ['trusted.overlay.redirect', Buffer.from('/etc')]]) },
       { name: 'fifo', type: 'fifo', mode: 0o640 },
+      { name: 'contiguous', type: 'contiguous', body: 'contiguous files are plain files' },
       { name: 'replace-me', body: 'file first' },
       { name: 'replace-me/', mode: 0o700 },
       { name: 'dir-then-file/' },
@@ -150,6 +151,7 @@ describe('applyLayerTar unpacks faithfully', () => {
     assert.equal(readlinkSync(join(layer, 'usr/bin/sym')), 'tool');
     assert.equal(st('usr/bin/link').ino, st('usr/bin/tool').ino, 'hard link within the layer');
     assert.ok(st('fifo').isFIFO());
+    assert.equal(readFileSync(join(layer, 'contiguous'), 'utf8'), 'contiguous files are plain files');
     assert.equal(Number(st('fifo').mode) & 0o7777, 0o640);
     assert.ok(st('replace-me').isDirectory());
     assert.equal(readFileSync(join(layer, 'dir-then-file'), 'utf8'), 'now a file');
@@ -174,7 +176,12 @@ describe('applyLayerTar unpacks faithfully', () => {
       { name: '.wh..wh.plnk/' },
       { name: 'gone-then-back', body: 'x' },
       { name: '.wh.gone-then-back' },
+      { name: 'opt/.wh.app' },
+      { name: 'opt/app/' },
+      { name: 'opt/app/fresh', body: 'f' },
     ]);
+    assert.equal(lgetxattr(join(layer, 'opt/app'), 'trusted.overlay.opaque')?.toString(), 'y', 'deleted then re-created: opaque');
+    assert.equal(lgetxattr(join(layer, 'etc'), 'trusted.overlay.opaque'), undefined);
     const motd = lstatSync(join(layer, 'etc/motd'));
     assert.ok(motd.isCharacterDevice());
     assert.equal(motd.rdev, 0);

@@ -20,9 +20,10 @@ import {
   statAt,
   symlinkAt,
   SyscallError,
+  type StatxResult,
 } from '../sys/syscalls.ts';
 import { LayerStack } from '../overlay/layer-stack.ts';
-import { AUFS_META_PREFIX, isOverlayXattr, OPAQUE_WHITEOUT, OVERLAY_OPAQUE_XATTR, WHITEOUT_PREFIX } from '../overlay/whiteout.ts';
+import { AUFS_META_PREFIX, isOverlayXattr, isWhiteoutDevice, OPAQUE_WHITEOUT, OVERLAY_OPAQUE_XATTR, WHITEOUT_PREFIX } from '../overlay/whiteout.ts';
 import { ContainedTree } from './contained-tree.ts';
 import { normalizeEntryPath, splitParent } from './entry-path.ts';
 import type { TarEntry } from './tar-entry.ts';
@@ -130,25 +131,22 @@ class Unpacker {
     if (base.startsWith(WHITEOUT_PREFIX)) return this.#whiteout(entry, parent, base);
 
     const dirfd = this.#tree.dir(parent, entry.name, true)!;
-    const existing = statAt(dirfd, base);
-    if (existing) {
-      if (entry.type === 'hardlink' && normalizeEntryPath(entry.linkname ?? '', entry.name, 'hard link target') === path) {
-        return; // a link to itself: already there
-      }
-      if (!(isDirMode(existing.mode) && entry.type === 'dir')) this.#tree.removeAll(dirfd, base);
-    }
     switch (entry.type) {
       case 'file':
       case 'contiguous':
         return this.#file(entry, dirfd, base);
-      case 'dir':
-        if (!existing || !isDirMode(existing.mode)) mkdirAt(dirfd, base, 0o700);
+      case 'dir': {
+        const existing = this.#create(dirfd, base, () => mkdirAt(dirfd, base, 0o700), true);
+        // `.wh.d` then `d/` in one layer: the lower `d` was deleted and a new one made, so
+        // nothing of the lower `d` may show through: that is an opaque directory
+        if (existing && isWhiteoutDevice(existing)) this.#makeOpaque(entry, path);
         lchownAt(dirfd, base, entry.uid, entry.gid);
         this.#xattrs(entry, fdPath(dirfd, base), undefined);
         this.#dirs.set(path, { mode: entry.mode, mtime: entry.mtime, nsec: entry.mtimeNsec ?? 0 });
         return;
+      }
       case 'symlink':
-        symlinkAt(entry.linkname ?? '', dirfd, base);
+        this.#create(dirfd, base, () => symlinkAt(entry.linkname ?? '', dirfd, base));
         lchownAt(dirfd, base, entry.uid, entry.gid);
         this.#xattrs(entry, fdPath(dirfd, base), undefined, true);
         lutimesAt(dirfd, base, entry.mtime, entry.mtimeNsec ?? 0);
@@ -162,7 +160,7 @@ class Unpacker {
           throw new UnsafeLayerEntryError(entry.name, `${entry.type} device ${entry.devmajor}:${entry.devminor} needs root to create`);
         }
         const type = entry.type === 'fifo' ? S_IF.FIFO : entry.type === 'char' ? S_IF.CHR : S_IF.BLK;
-        mknodAt(dirfd, base, type | 0o600, entry.devmajor ?? 0, entry.devminor ?? 0);
+        this.#create(dirfd, base, () => mknodAt(dirfd, base, type | 0o600, entry.devmajor ?? 0, entry.devminor ?? 0));
         lchownAt(dirfd, base, entry.uid, entry.gid);
         chmodAt(dirfd, base, entry.mode);
         this.#xattrs(entry, fdPath(dirfd, base), undefined);
@@ -174,8 +172,29 @@ class Unpacker {
     }
   }
 
+  // Runs `make` (which creates `base` exclusively); if the name is taken, removes what is there
+  // and runs it again, as docker does: a later entry replaces an earlier one of the same name.
+  // A directory over a directory is kept (`keepDir`), and its metadata updated. Trying first and
+  // looking only on EEXIST saves a stat per entry. Returns what was there before, if anything.
+  #create(dirfd: number, base: string, make: () => void, keepDir = false): StatxResult | undefined {
+    try {
+      make();
+      return undefined;
+    } catch (err) {
+      if (!(err instanceof SyscallError && err.errno === 'EEXIST')) throw err;
+    }
+    const existing = statAt(dirfd, base);
+    if (existing && keepDir && isDirMode(existing.mode)) return existing;
+    this.#tree.removeAll(dirfd, base);
+    make();
+    return existing;
+  }
+
   async #file(entry: TarReadEntry, dirfd: number, base: string): Promise<void> {
-    const fd = openAt(dirfd, base, O.WRONLY | O.CREAT | O.EXCL | O.NOFOLLOW, 0o600);
+    let fd = -1;
+    this.#create(dirfd, base, () => {
+      fd = openAt(dirfd, base, O.WRONLY | O.CREAT | O.EXCL | O.NOFOLLOW, 0o600);
+    });
     try {
       for await (const chunk of entry.body) {
         let off = 0;
@@ -195,18 +214,7 @@ class Unpacker {
     if (base.startsWith(AUFS_META_PREFIX) && base !== OPAQUE_WHITEOUT) return;
     if (!this.#allowDevices) throw new UnsafeLayerEntryError(entry.name, 'whiteouts are character devices and need root to create');
     const dirfd = this.#tree.dir(parent, entry.name, true)!;
-    if (base === OPAQUE_WHITEOUT) {
-      // an O_PATH fd cannot carry xattrs, and l*xattr on /proc/self/fd/N would act on the magic
-      // link itself: open the directory for real
-      const fd = this.#tree.open(parent, O.RDONLY | O.DIRECTORY);
-      if (fd < 0) throw new UnsafeLayerEntryError(entry.name, `cannot open directory "${parent}": ${errnoName(-fd)}`);
-      try {
-        fsetxattr(fd, OVERLAY_OPAQUE_XATTR, Buffer.from('y'), entry.name);
-      } finally {
-        closeSync(fd);
-      }
-      return;
-    }
+    if (base === OPAQUE_WHITEOUT) return this.#makeOpaque(entry, parent);
     const name = base.slice(WHITEOUT_PREFIX.length);
     if (name === '' || name === '.' || name === '..') throw new UnsafeLayerEntryError(entry.name, 'whiteout names nothing');
     // the tar may also have created the name earlier in this same layer
@@ -214,15 +222,28 @@ class Unpacker {
     mknodAt(dirfd, name, S_IF.CHR, 0, 0);
   }
 
+  #makeOpaque(entry: TarReadEntry, dir: string): void {
+    // an O_PATH fd cannot carry xattrs, and l*xattr on /proc/self/fd/N would act on the magic
+    // link itself: open the directory for real
+    const fd = this.#tree.open(dir, O.RDONLY | O.DIRECTORY);
+    if (fd < 0) throw new UnsafeLayerEntryError(entry.name, `cannot open directory "${dir}": ${errnoName(-fd)}`);
+    try {
+      fsetxattr(fd, OVERLAY_OPAQUE_XATTR, Buffer.from('y'), entry.name);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
   #hardlink(entry: TarReadEntry, path: string, dirfd: number, base: string): void {
     const targetPath = normalizeEntryPath(entry.linkname ?? '', entry.name, 'hard link target');
     if (targetPath === '') throw new UnsafeLayerEntryError(entry.name, 'hard link to the layer root');
+    if (targetPath === path) return; // a link to itself: nothing to do
     const t = splitParent(targetPath);
     const tdirfd = this.#tree.dir(t.parent, entry.name, false);
     const tst = tdirfd === undefined ? undefined : statAt(tdirfd, t.base);
     if (tst) {
       if (isDirMode(tst.mode)) throw new UnsafeLayerEntryError(entry.name, `hard link target "${entry.linkname}" is a directory`);
-      linkAt(tdirfd!, t.base, dirfd, base);
+      this.#create(dirfd, base, () => linkAt(tdirfd!, t.base, dirfd, base));
       return;
     }
     this.#copyUpLink(entry, targetPath, path, dirfd, base);
@@ -237,7 +258,15 @@ class Unpacker {
     const lowerPath = fdPath(hit.dirfd, hit.name);
     if (kind === S_IF.REG) {
       const src = openAt(hit.dirfd, hit.name, O.RDONLY | O.NOFOLLOW);
-      const dst = openAt(dirfd, base, O.WRONLY | O.CREAT | O.EXCL | O.NOFOLLOW, 0o600);
+      let dst = -1;
+      try {
+        this.#create(dirfd, base, () => {
+          dst = openAt(dirfd, base, O.WRONLY | O.CREAT | O.EXCL | O.NOFOLLOW, 0o600);
+        });
+      } catch (err) {
+        closeSync(src);
+        throw err;
+      }
       try {
         const buf = Buffer.allocUnsafe(1 << 20);
         for (;;) {

@@ -20,8 +20,10 @@ export class ContainedTree {
   readonly #dirs = new Map<string, number>();
   #hasOpenat2 = true;
 
-  constructor(root: string) {
+  // `useOpenat2: false` forces the fallback walk (tests run it on kernels that have openat2)
+  constructor(root: string, options: { useOpenat2?: boolean } = {}) {
     this.rootFd = openAt(AT.FDCWD, root, O.PATH | O.DIRECTORY);
+    this.#hasOpenat2 = options.useOpenat2 ?? true;
   }
 
   close(): void {

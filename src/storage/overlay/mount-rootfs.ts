@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, statfsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { BerthError, NotFoundError } from '../../lib/errors.ts';
+import { NotFoundError } from '../../lib/errors.ts';
 import { writeFileAtomic } from '../../lib/fs/atomic-write.ts';
 import { registerMount, unregisterMount } from '../layers/mount-registry.ts';
 import type { LayerStore } from '../layers/layer-store.ts';
@@ -15,7 +15,7 @@ import { overlayMountData } from './overlay-options.ts';
 //   rootfs/      the mount point (overlay driver) or the copied tree (copy driver)
 //   upper/       overlay's writable layer: the container's changes
 //   work/        overlay's scratch directory (same file system as upper/)
-//   empty/       an empty lower for scratch images and single-layer read-only mounts
+//   empty/, empty2/  empty lowers for scratch images and single-layer read-only mounts
 //   mount.json   which store, layers and driver, for unmount, diff and changes
 //
 // overlay is used unless rwDir sits on overlayfs (an overlay upper cannot) or the kernel has no
@@ -41,12 +41,6 @@ export interface RootfsRecord {
   readonly: boolean;
 }
 
-export class RootfsMountError extends BerthError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('E_ROOTFS_MOUNT', message, options);
-  }
-}
-
 export function readRootfsRecord(rwDir: string): RootfsRecord {
   try {
     return JSON.parse(readFileSync(join(rwDir, 'mount.json'), 'utf8')) as RootfsRecord;
@@ -68,7 +62,7 @@ export async function mountRootfs(o: MountRootfsOptions): Promise<{ rootfs: stri
   if (existsSync(join(rwDir, 'mount.json')) && isMountPoint(rootfs)) {
     return { rootfs, driver: readRootfsRecord(rwDir).driver };
   }
-  for (const d of ['', 'rootfs', 'upper', 'work', 'empty']) mkdirSync(join(rwDir, d), { recursive: true, mode: 0o700 });
+  for (const d of ['', 'rootfs', 'upper', 'work', 'empty', 'empty2']) mkdirSync(join(rwDir, d), { recursive: true, mode: 0o700 });
 
   let driver: RootfsDriver = o.driver ?? (isOnOverlayfs(rwDir) ? 'copy' : 'overlay');
   const record = (): RootfsRecord => ({ driver, storeRoot: o.store.root, layers: o.layers, readonly: o.readonly ?? false });
@@ -104,8 +98,10 @@ export async function mountRootfs(o: MountRootfsOptions): Promise<{ rootfs: stri
 
 function mountOverlay(o: MountRootfsOptions, rwDir: string, rootfs: string): void {
   const lowers = [...o.layers].reverse().map((id) => o.store.shortLink(id));
-  // overlay needs at least one lower, and (on kernels before 6.x) two when there is no upper
-  if (lowers.length === 0 || (o.readonly && lowers.length === 1)) lowers.push(join(rwDir, 'empty'));
+  // overlay needs at least one lower, and older kernels two when there is no upper ("at least 2
+  // lowerdir are needed while upperdir nonexistent"): pad with empty directories
+  if (lowers.length === 0) lowers.push(join(rwDir, 'empty'));
+  if (o.readonly && lowers.length === 1) lowers.push(join(rwDir, lowers[0] === join(rwDir, 'empty') ? 'empty2' : 'empty'));
   const data = overlayMountData(o.readonly ? { lowers } : { lowers, upper: join(rwDir, 'upper'), work: join(rwDir, 'work') });
   // the short lower names are relative to the store root: mount from there. process.chdir is
   // process-wide, but nothing else runs between the two chdir calls: this is all synchronous.
