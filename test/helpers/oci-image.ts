@@ -117,6 +117,21 @@ export function buildLayout(tag: string, images: ImageSpec[]): { layout: string;
   return { layout, images: built, indexDigest, cleanup };
 }
 
+// A layout of one image from ready-made layer tars (benchmarks: real files), gzip-compressed.
+export function buildLayoutFromTars(tag: string, tars: Buffer[]): { layout: string; cleanup: () => void } {
+  const layout = mkdtempSync(join(tmpdir(), 'berth-oci-'));
+  writeFileSync(join(layout, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
+  const layers = tars.map((t) => {
+    const data = gzipSync(t);
+    return { mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: writeBlob(layout, data), size: data.length };
+  });
+  const config = Buffer.from(JSON.stringify({ created: '2024-01-02T03:04:05Z', os: 'linux', architecture: 'amd64', config: { Cmd: ['sh'] }, rootfs: { type: 'layers', diff_ids: tars.map(sha) } }));
+  const manifest = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: writeBlob(layout, config), size: config.length }, layers }));
+  const md = writeBlob(layout, manifest);
+  writeFileSync(join(layout, 'index.json'), JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: md, size: manifest.length, annotations: { 'org.opencontainers.image.ref.name': tag } }] }));
+  return { layout, cleanup: () => rmSync(layout, { recursive: true, force: true }) };
+}
+
 // skopeo copy oci:<layout>:<tag> docker://<host>/<repo>. Asynchronous: the token server of a
 // test registry runs in this process and must keep answering.
 export async function skopeoPush(layout: string, tag: string, dest: string, o: { creds?: string; all?: boolean; v2s2?: boolean } = {}): Promise<void> {

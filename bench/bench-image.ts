@@ -1,0 +1,48 @@
+// The benchmark image: real files from this machine in four layers (Perl's library and modules,
+// the time zone database, esbuild's package), gzip-compressed, pushed with skopeo to a
+// docker-registry on 127.0.0.1. Shared by bench/pull.ts and bench/push.ts.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildLayoutFromTars, skopeoPush } from '../test/helpers/oci-image.ts';
+import { REPO } from '../test/helpers/busybox-rootfs.ts';
+
+export const LAYER_DIRS = ['/usr/share/perl', '/usr/lib/x86_64-linux-gnu/perl', '/usr/share/zoneinfo', join(REPO, 'node_modules', 'esbuild')];
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+export function timeIt(fn: () => void): number {
+  const t = process.hrtime.bigint();
+  fn();
+  return Number(process.hrtime.bigint() - t) / 1e6;
+}
+
+export function run(cmd: string, args: string[], env?: NodeJS.ProcessEnv): void {
+  execFileSync(cmd, args, { stdio: ['ignore', 'ignore', 'inherit'], env: env ?? process.env });
+}
+
+export function has(cmd: string): boolean {
+  return ['/usr/bin', '/bin', '/usr/local/bin'].some((d) => existsSync(join(d, cmd)));
+}
+
+// Builds the layout once; returns its path and total sizes.
+export function buildBenchLayout(): { layout: string; tarBytes: number; cleanup: () => void } {
+  const tars = LAYER_DIRS.filter((d) => existsSync(d) && statSync(d).isDirectory()).map((d) =>
+    execFileSync('tar', ['--sort=name', '--owner=0', '--group=0', '--numeric-owner', '--mtime=@1700000000', '-C', '/', '-cf', '-', d.replace(/^\//, '')], { maxBuffer: 1 << 30 }),
+  );
+  const { layout, cleanup } = buildLayoutFromTars('bench', tars);
+  return { layout, tarBytes: tars.reduce((n, t) => n + t.length, 0), cleanup };
+}
+
+export async function pushLayout(layout: string, dest: string): Promise<void> {
+  await skopeoPush(layout, 'bench', dest);
+}
+
+export function freshDir(prefix: string): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
