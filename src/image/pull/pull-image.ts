@@ -8,6 +8,7 @@
 // retried from where they stopped. The image record and its tags are written last, under the
 // store lock, so an interrupted pull leaves no half image, only reusable blobs.
 import { BerthError } from '../../lib/errors.ts';
+import { mark } from '../../lib/trace.ts';
 import { parseDigest, type Digest } from '../../oci/digest.ts';
 import type { ImageConfig, ImageManifest, Platform } from '../../oci/image-spec.ts';
 import { chainIds } from '../manifest/chain-id.ts';
@@ -212,6 +213,7 @@ async function downloadLayer(client: RegistryClient, o: PullOptions, j: LayerJob
           }
         });
         observer?.layer?.({ id, status: 'Download complete' });
+        mark(`download ${id} done`);
         j.downloaded.resolve();
         return;
       } catch (e) {
@@ -236,10 +238,12 @@ async function unpackJob(sink: LayerSink, o: PullOptions, j: LayerJob, signal: A
   const { store, observer } = o;
   await j.started.promise;
   const live = j.current;
+  mark(`unpack ${j.id} start`);
   if (live) {
     // follow the download as it comes
     try {
       j.layer.unpackedSize = await unpackLayer(sink, j.layer, j.parent, live.read());
+      mark(`unpack ${j.id} done`);
       await j.downloaded.promise;
       observer?.layer?.({ id: j.id, status: 'Pull complete' });
       return;
