@@ -140,6 +140,9 @@ interface LayerJob {
   current?: BlobDownload;
   started: Deferred<void>;
   downloaded: Deferred<void>;
+  // set while the layer is being unpacked (for the Extracting status)
+  unpacking?: boolean;
+  complete?: boolean;
 }
 
 // Downloads (parallel, at most `concurrency`) and unpacks (in order) the layers.
@@ -213,6 +216,8 @@ async function downloadLayer(client: RegistryClient, o: PullOptions, j: LayerJob
           }
         });
         observer?.layer?.({ id, status: 'Download complete' });
+        j.complete = true;
+        if (j.unpacking) observer?.layer?.({ id, status: 'Extracting' });
         mark(`download ${id} done`);
         j.downloaded.resolve();
         return;
@@ -239,6 +244,8 @@ async function unpackJob(sink: LayerSink, o: PullOptions, j: LayerJob, signal: A
   await j.started.promise;
   const live = j.current;
   mark(`unpack ${j.id} start`);
+  j.unpacking = true;
+  if (j.complete) observer?.layer?.({ id: j.id, status: 'Extracting' });
   if (live) {
     // follow the download as it comes
     try {
