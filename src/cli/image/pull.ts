@@ -1,4 +1,5 @@
 import type { CliContext } from '../cli-context.ts';
+import { mark } from '../../lib/trace.ts';
 import { openImageStore } from '../../image/store/open-image-store.ts';
 import { pullImage } from '../../image/pull/pull-image.ts';
 import { parsePlatform } from '../../image/manifest/platform.ts';
@@ -20,6 +21,7 @@ export async function pullCommand(ctx: CliContext, name: string, o: PullCommandO
   const progress = new ProgressRenderer({ tty: ctx.stdoutIsTTY, quiet: o.quiet === true });
   if (ref.tag === undefined && ref.digest === undefined) progress.line('Using default tag: latest');
   const store = await openImageStore(ctx.root, { layers: true });
+  mark('store opened');
   const r = await pullImage({
     store,
     reference: name,

@@ -7,12 +7,17 @@
 //
 // Blobs are immutable and content-addressed, so writers need no lock: two writers of one
 // digest rename identical files. Deletion is garbage collection's job (gc.ts), under the lock.
-import { closeSync, createReadStream, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync, type ReadStream } from 'node:fs';
+import { close, closeSync, createReadStream, fsync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, write, writeSync, type ReadStream } from 'node:fs';
+import { promisify } from 'node:util';
 import { createHash, type Hash } from 'node:crypto';
 import { join } from 'node:path';
 import { digestHex, sha256Digest, type Digest } from '../../oci/digest.ts';
 import { DigestMismatchError } from './digest-mismatch-error.ts';
 import { tryLock } from '../store/pid-lock.ts';
+
+const writeAsync = promisify(write);
+const fsyncAsync = promisify(fsync);
+const closeAsync = promisify(close);
 
 export class BlobStore {
   readonly dir: string;
@@ -196,6 +201,14 @@ export class Ingest {
     this.#offset += chunk.length;
   }
 
+  // The same, on libuv's thread pool: the event loop keeps unpacking meanwhile.
+  async appendAsync(chunk: Uint8Array): Promise<void> {
+    this.#hash.update(chunk);
+    let off = 0;
+    while (off < chunk.length) off += (await writeAsync(this.#fd, chunk, off, chunk.length - off)).bytesWritten;
+    this.#offset += chunk.length;
+  }
+
   // Starts over: the partial file was not a prefix of the blob.
   reset(): void {
     closeSync(this.#fd);
@@ -226,6 +239,22 @@ export class Ingest {
     }
     rmSync(this.path, { force: true });
     this.#release();
+  }
+
+  // commit() with the fsync on the thread pool.
+  async commitAsync(): Promise<Digest> {
+    const got = `sha256:${this.#hash.digest('hex')}` as Digest;
+    if (this.expected !== undefined && got !== this.expected) {
+      this.discard();
+      throw new DigestMismatchError(this.expected, got);
+    }
+    await fsyncAsync(this.#fd);
+    this.#closed = true;
+    await closeAsync(this.#fd);
+    if (this.#store.has(got)) rmSync(this.path, { force: true });
+    else this.#store.commitFile(this.path, got);
+    this.#release();
+    return got;
   }
 
   // Verifies and moves the blob into the store. Returns its digest.

@@ -81,7 +81,7 @@ export class BlobDownload {
             ingest.discard();
             throw new BlobSizeError(this.digest, this.size);
           }
-          ingest.append(chunk);
+          await ingest.appendAsync(chunk);
           this.#written = ingest.offset;
           progress(this.#written);
           this.#notify();
@@ -91,7 +91,7 @@ export class BlobDownload {
           throw Object.assign(new Error(`blob ${this.digest} ended after ${ingest.offset} of ${this.size} bytes`), { code: 'ECONNRESET' });
         }
       }
-      ingest.commit();
+      await ingest.commitAsync();
       this.#done = true;
     } catch (e) {
       this.#error = e;

@@ -60,7 +60,10 @@ async function pullWith(client: RegistryClient, ref: Reference, o: PullOptions):
   const { store, signal } = o;
   const what = formatReference(ref);
   o.observer?.resolved?.({ repository: repositoryName(ref), tagOrDigest: ref.digest ?? ref.tag ?? 'latest' });
+  await client.baseUrl(signal);
+  mark('registry pinged');
   const top = await client.getManifest(ref.digest ?? ref.tag!, what, signal);
+  mark('manifest fetched');
   const parsed = parseManifest(top.bytes, top.mediaType, what);
   let manifestBytes = top.bytes;
   let manifestDigest = top.digest;
@@ -89,9 +92,10 @@ async function pullWith(client: RegistryClient, ref: Reference, o: PullOptions):
     let configBytes: Buffer;
     if (store.blobs.has(configDigest)) configBytes = store.blobs.read(configDigest);
     else {
+      // verified here, stored with the manifest once the layers are in
       configBytes = await client.readBlob(configDigest, `the config of ${what}`, signal);
-      store.blobs.putVerified(configDigest, configBytes);
     }
+    mark('config fetched');
     const config = JSON.parse(configBytes.toString('utf8')) as ImageConfig;
     const diffIds = (config.rootfs?.diff_ids ?? []).map((d) => parseDigest(d));
     if (diffIds.length !== manifest.layers.length) {
@@ -112,6 +116,7 @@ async function pullWith(client: RegistryClient, ref: Reference, o: PullOptions):
 
     await fetchLayers(client, o, layers);
 
+    store.blobs.putVerified(configDigest, configBytes);
     store.blobs.putVerified(manifestDigest, manifestBytes);
     if (indexDigest) store.blobs.putVerified(indexDigest, top.bytes);
     const { record, updated } = commitImage(store, {

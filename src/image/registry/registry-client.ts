@@ -13,7 +13,7 @@ import { registryHost } from '../reference.ts';
 import { parseAuthChallenges, type AuthChallenge } from './auth-challenge.ts';
 import { getCredentials, type Credentials } from './credentials.ts';
 import { RegistryError, parseErrorBody } from './registry-error.ts';
-import { isInsecureRegistry, type RegistrySettings } from './registry-settings.ts';
+import { isInsecureRegistry, isLoopback, type RegistrySettings } from './registry-settings.ts';
 import { RETRYABLE_STATUS, backoffMs, isNetworkError, parseRetryAfter, sleep } from './retry.ts';
 
 const MANIFEST_SIZE_MAX = 4 << 20;
@@ -87,7 +87,9 @@ export class RegistryClient {
 
   async #ping(signal?: AbortSignal): Promise<string> {
     const host = registryHost(this.domain);
-    const schemes = this.#insecure ? ['https', 'http'] : ['https'];
+    // loopback registries speak plain HTTP unless they answer TLS (docker's default for them);
+    // other insecure ones are tried with TLS first, without checking the certificate
+    const schemes = !this.#insecure ? ['https'] : isLoopback(this.domain) ? ['http', 'https'] : ['https', 'http'];
     let lastError: unknown;
     for (const scheme of schemes) {
       const base = `${scheme}://${host}`;
@@ -95,6 +97,11 @@ export class RegistryClient {
         try {
           const res = await this.#send(`${base}/v2/`, { method: 'GET', headers: { 'user-agent': this.#settings.userAgent }, signal });
           await res.body.dump();
+          // plain HTTP to a TLS port: Go answers 400 "client sent an HTTP request to an HTTPS server"
+          if (res.statusCode === 400 && scheme === 'http' && schemes.indexOf(scheme) < schemes.length - 1) {
+            lastError = new Error(`${base} answered 400 to plain HTTP`);
+            break;
+          }
           if (res.statusCode === 401) this.#challenge = pickChallenge(res.headers['www-authenticate']);
           else if (res.statusCode === 404) throw new RegistryError(404, undefined, `${this.domain} does not speak the registry API v2 (GET /v2/ returned 404)`);
           else if (RETRYABLE_STATUS.has(res.statusCode) && attempt < this.#settings.retries) {

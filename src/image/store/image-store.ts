@@ -8,7 +8,7 @@
 //   content/blobs/sha256/<hex>  content/ingest/<hex>   (BlobStore)
 //   images/<id-hex>.json          repositories.json     lock     leases/<pid>.json
 // <root>/layers/                  (the LayerStore)
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../lib/fs/atomic-write.ts';
 import { NotFoundError } from '../../lib/errors.ts';
@@ -161,7 +161,10 @@ export class ImageStore {
     } catch {
       // no lease yet
     }
-    writeFileAtomic(p, JSON.stringify([...new Set([...held, ...digests])]));
+    // renamed into place but not fsynced: a lease only matters while its process lives
+    const tmp = `${p}.tmp`;
+    writeFileSync(tmp, JSON.stringify([...new Set([...held, ...digests])]));
+    renameSync(tmp, p);
     return () => rmSync(p, { force: true });
   }
 
