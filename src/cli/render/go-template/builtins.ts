@@ -266,10 +266,11 @@ export const builtinFunctions: FunctionMap = {
   ne: { params: ['value', 'value'], call: (a: unknown, b: unknown) => !eq(a, b) },
 };
 
-// evalArgs in funcs.go: one string argument as is, anything else through fmt.Sprint.
+// evalArgs in funcs.go: one string argument as is, anything else through fmt.Sprint after
+// printableValue, which turns a nil into "<no value>".
 function evalArgs(args: unknown[]): string {
   if (args.length === 1 && typeof args[0] === 'string') return args[0];
-  return sprint(args);
+  return sprint(args.map((a) => (a === null || a === undefined ? '<no value>' : a)));
 }
 
 export { truth };

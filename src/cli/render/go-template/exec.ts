@@ -403,7 +403,10 @@ class State {
     }
     if (t === null || t === 'value' || t === 'any') return value;
     if (!assignable(value, t)) {
-      if (value instanceof Iface && assignable(value.v, t)) return value.v;
+      if (value instanceof Iface) {
+        value = value.v;
+        if (assignable(value, t)) return value;
+      }
       return this.errorf(`wrong type for value; expected ${paramTypeName(t)}; got ${typeName(value)}`);
     }
     return value;
