@@ -106,7 +106,9 @@ function slice(item: unknown, ...indexes: unknown[]): unknown {
     return fail(`can't slice item of type ${typeName(item)}`);
   }
   const idx = [0, len, 0];
-  for (let i = 0; i < indexes.length; i++) idx[i] = indexArg(unwrap(indexes[i]), cap);
+  // unlike index, slice does not look inside interfaces: an int from a map[string]interface {}
+  // is refused with "type interface {}"
+  for (let i = 0; i < indexes.length; i++) idx[i] = indexArg(indexes[i], cap);
   if (idx[0]! > idx[1]!) fail(`invalid slice index: ${idx[0]} > ${idx[1]}`);
   if (indexes.length === 3 && idx[1]! > idx[2]!) fail(`invalid slice index: ${idx[1]} > ${idx[2]}`);
   if (k === 'string') return byteSlice(item as string, idx[0]!, idx[1]!);
@@ -206,8 +208,8 @@ function eq(arg1: unknown, ...arg2: unknown[]): boolean {
           if (isNilValue(arg1) || isNilValue(arg)) t = isNilValue(arg) === isNilValue(arg1);
           else {
             if (!comparable(arg)) fail(`non-comparable type ${sprintf('%s', [toAny(arg)])}: ${typeName(arg)}`);
-            if (!comparable(arg1)) fail(`runtime error: comparing uncomparable type ${typeName(arg1)}`);
-            t = sameValue(arg1, arg);
+            // Go compares the two as interfaces: different types are simply unequal
+            t = typeName(arg1) === typeName(arg) && sameValue(arg1, arg);
           }
         }
       }

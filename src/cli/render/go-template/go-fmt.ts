@@ -76,11 +76,13 @@ class Printer {
     this.pad(v ? 'true' : 'false');
   }
 
-  fmtUnicode(u: number): void {
+  fmtUnicode(v: number | bigint): void {
     let prec = 4;
     if (this.precPresent && this.prec > 4) prec = this.prec;
+    // Go formats the value as a uint64: a negative int wraps around
+    const u = v < 0 ? BigInt(v) + (1n << 64n) : v;
     let s = 'U+' + u.toString(16).toUpperCase().padStart(prec, '0');
-    if (this.sharp && u <= 0x10ffff && u >= 0 && isPrint(u)) s += ` '${String.fromCodePoint(u)}'`;
+    if (this.sharp && typeof u === 'number' && u <= 0x10ffff && isPrint(u)) s += ` '${String.fromCodePoint(u)}'`;
     const oldZero = this.zero;
     this.zero = false;
     this.pad(s);
@@ -290,7 +292,7 @@ class Printer {
       case 'X': this.fmtInteger(v, 16, verb, udigits); return;
       case 'c': this.fmtC(Number(v)); return;
       case 'q': this.fmtQc(Number(v)); return;
-      case 'U': this.fmtUnicode(Number(v)); return;
+      case 'U': this.fmtUnicode(v); return;
     }
     this.badVerb(verb, arg);
   }

@@ -95,31 +95,92 @@ const decimalFloat = /^[+-]?(?:[0-9_]+\.?[0-9_]*|\.[0-9_]+)(?:[eE][+-]?[0-9_]+)?
 const hexFloat = /^([+-]?)0[xX]([0-9a-fA-F_]*)(?:\.([0-9a-fA-F_]*))?[pP]([+-]?[0-9_]+)$/;
 const special = /^([+-]?)(inf|infinity|nan)$/i;
 
-// strconv.ParseFloat(s, 64); null on a syntax or range error.
-export function parseFloat64(s: string): number | null {
+// strconv.ParseFloat(s, 64): the value, or the kind of error Go reports.
+export function parseFloatDetailed(s: string): { value: number } | { error: 'invalid syntax' | 'value out of range' } {
+  const syntax = { error: 'invalid syntax' } as const;
   const sp = special.exec(s);
   if (sp) {
-    if (lower(sp[2]!) === 'nan') return sp[1] === '' ? NaN : null;
-    return sp[1] === '-' ? -Infinity : Infinity;
+    if (lower(sp[2]!) === 'nan') return sp[1] === '' ? { value: NaN } : syntax;
+    return { value: sp[1] === '-' ? -Infinity : Infinity };
   }
-  if (s.includes('_') && !underscoreOK(s)) return null;
+  if (s.includes('_') && !underscoreOK(s)) return syntax;
   const hex = hexFloat.exec(s);
   if (hex) {
     const intDigits = hex[2]!.replaceAll('_', '');
     const fracDigits = (hex[3] ?? '').replaceAll('_', '');
-    if (intDigits === '' && fracDigits === '') return null;
+    if (intDigits === '' && fracDigits === '') return syntax;
     const mant = BigInt('0x0' + intDigits + fracDigits);
     const exp = Number(hex[4]!.replaceAll('_', '')) - 4 * fracDigits.length;
     const v = Number(mant) * 2 ** exp;
-    if (!Number.isFinite(v)) return null;
-    return hex[1] === '-' ? -v : v;
+    if (!Number.isFinite(v)) return { error: 'value out of range' };
+    return { value: hex[1] === '-' ? -v : v };
   }
-  if (!decimalFloat.test(s)) return null;
+  if (!decimalFloat.test(s)) return syntax;
   const plain = s.replaceAll('_', '');
-  if (!/[0-9]/.test(plain)) return null;
+  if (!/[0-9]/.test(plain)) return syntax;
   const v = Number(plain);
-  if (!Number.isFinite(v)) return null;
-  return v;
+  if (!Number.isFinite(v)) return { error: 'value out of range' };
+  return { value: v };
+}
+
+// strconv.ParseFloat(s, 64); null on a syntax or range error.
+export function parseFloat64(s: string): number | null {
+  const r = parseFloatDetailed(s);
+  return 'value' in r ? r.value : null;
+}
+
+// fmt.Sscan of a complex128, as parse.newNumber reads "1+2i" items: the same token rules and
+// error messages.
+function scanComplex(text: string): [number, number] {
+  let i = 0;
+  const complexError = 'syntax error scanning complex number';
+  const accept = (chars: string): boolean => {
+    if (i < text.length && chars.includes(text[i]!)) {
+      i++;
+      return true;
+    }
+    return false;
+  };
+  const floatToken = (): string => {
+    const start = i;
+    if (accept('nN') && accept('aA') && accept('nN')) return text.slice(start, i);
+    accept('+-');
+    if (accept('iI') && accept('nN') && accept('fF')) return text.slice(start, i);
+    let digits = '0123456789_';
+    let exp = 'eEpP';
+    if (accept('0') && accept('xX')) {
+      digits = '0123456789aAbBcCdDeEfF_';
+      exp = 'pP';
+    }
+    while (accept(digits));
+    if (accept('.')) while (accept(digits));
+    if (accept(exp)) {
+      accept('+-');
+      while (accept('0123456789_'));
+    }
+    return text.slice(start, i);
+  };
+  const convertFloat = (str: string): number => {
+    const p = str.indexOf('p');
+    if (p >= 0) {
+      const f = parseFloatDetailed(str.slice(0, p));
+      if ('error' in f) throw new Error(`strconv.ParseFloat: parsing ${JSON.stringify(str)}: ${f.error}`);
+      const m = str.slice(p + 1);
+      if (!/^[+-]?[0-9]+$/.test(m)) throw new Error(`strconv.Atoi: parsing ${JSON.stringify(str)}: invalid syntax`);
+      return f.value * 2 ** Number(m);
+    }
+    const f = parseFloatDetailed(str);
+    if ('error' in f) throw new Error(`strconv.ParseFloat: parsing ${JSON.stringify(str)}: ${f.error}`);
+    return f.value;
+  };
+  const parens = accept('(');
+  const re = floatToken();
+  if (!accept('+-')) throw new Error(complexError);
+  const sign = text[i - 1]!;
+  const im = floatToken();
+  if (!accept('i')) throw new Error(complexError);
+  if (parens && !accept(')')) throw new Error(complexError);
+  return [convertFloat(re), convertFloat(sign + im)];
 }
 
 function integral(n: NumberValue, f: number): void {
@@ -131,15 +192,6 @@ function integral(n: NumberValue, f: number): void {
     n.isUint = true;
     if (!n.isInt) n.int = BigInt(f);
   }
-}
-
-// Splits "1+2i" style complex literals into the real and imaginary texts.
-function splitComplex(text: string): [string, string] | null {
-  for (let i = text.length - 2; i > 0; i--) {
-    const c = text[i];
-    if ((c === '+' || c === '-') && !'eEpP'.includes(text[i - 1]!)) return [text.slice(0, i), text.slice(i, -1)];
-  }
-  return null;
 }
 
 // parse.newNumber. Throws an Error with Go's message on failure.
@@ -154,10 +206,7 @@ export function parseNumberLiteral(text: string, kind: 'charConstant' | 'complex
     return n;
   }
   if (kind === 'complex') {
-    const parts = splitComplex(text);
-    const re = parts && parseFloat64(parts[0]);
-    const im = parts && parseFloat64(parts[1]);
-    if (re === null || im === null || re === undefined || im === undefined) throw new Error(`expected integer`);
+    const [re, im] = scanComplex(text);
     return simplifyComplex(n, re, im);
   }
   if (text.endsWith('i')) {
