@@ -12,6 +12,11 @@ import { byteLength, byteSlice, isAscii } from './utf8-bytes.ts';
 function mapRunes(s: string, map: (ch: string) => string): string {
   let out = '';
   for (const ch of s) {
+    // strings.Map turns a byte that is not UTF-8 into U+FFFD
+    if (ch.length === 1 && ch.charCodeAt(0) >= 0xd800 && ch.charCodeAt(0) <= 0xdfff) {
+      out += '\ufffd';
+      continue;
+    }
     const m = map(ch);
     out += [...m].length === 1 ? m : ch;
   }
@@ -68,8 +73,12 @@ function isSeparator(cp: number): boolean {
 export function goTitle(s: string): string {
   let prev = 0x20;
   let out = '';
-  for (const ch of s) {
-    const cp = ch.codePointAt(0)!;
+  for (let ch of s) {
+    let cp = ch.codePointAt(0)!;
+    if (ch.length === 1 && cp >= 0xd800 && cp <= 0xdfff) {
+      ch = '\ufffd';
+      cp = 0xfffd;
+    }
     out += isSeparator(prev) ? toTitleRune(ch) : ch;
     prev = cp;
   }

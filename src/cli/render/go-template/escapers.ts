@@ -1,6 +1,6 @@
 // The html, js and urlquery builtins (template.HTMLEscaper, JSEscaper, URLQueryEscaper).
 import { isPrint } from './unicode-classes.ts';
-import { utf8Bytes } from './utf8-bytes.ts';
+import { isEscapedByte, utf8Bytes } from './utf8-bytes.ts';
 
 export function escapeHtml(s: string): string {
   if (!/['"&<>\0]/.test(s)) return s;
@@ -48,7 +48,8 @@ export function escapeJs(s: string): string {
         case 0x3d: out += '\\u003D'; break;
         default: out += '\\u00' + upperHex[cp >> 4] + upperHex[cp & 0xf];
       }
-    } else if (isPrint(cp)) {
+    } else if (isPrint(cp) || isEscapedByte(cp)) {
+      // Go decodes a broken byte as U+FFFD, which is printable, and copies the byte
       out += ch;
     } else {
       out += '\\u' + cp.toString(16).toUpperCase().padStart(4, '0');

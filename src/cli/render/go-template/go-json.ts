@@ -30,13 +30,13 @@ function quoteJson(s: string): string {
     else if (c === 0x2028) esc = '\\u2028';
     else if (c === 0x2029) esc = '\\u2029';
     else if (c >= 0xd800 && c <= 0xdfff) {
-      // a lone surrogate is invalid UTF-8 to Go, which writes U+FFFD
+      // a lone surrogate stands for a byte that is not UTF-8: Go writes the escape \ufffd
       const pair = c <= 0xdbff && i + 1 < s.length && s.charCodeAt(i + 1) >= 0xdc00 && s.charCodeAt(i + 1) <= 0xdfff;
       if (pair) {
         i++;
         continue;
       }
-      esc = '\ufffd';
+      esc = '\\ufffd';
     }
     if (esc !== undefined) {
       out += s.slice(start, i) + esc;

@@ -1,5 +1,6 @@
 // Go's strconv quoting and unquoting, as %q, parse errors and string literals need them.
 import { isPrint } from './unicode-classes.ts';
+import { decodeGoBytes, isEscapedByte } from './utf8-bytes.ts';
 
 const lowerHex = '0123456789abcdef';
 
@@ -22,6 +23,8 @@ function escapeRune(cp: number, quote: number, asciiOnly: boolean): string {
     case 0x0b: return '\\v';
   }
   if (cp < 0x20 || cp === 0x7f) return '\\x' + hex(cp, 2);
+  // a byte that is not UTF-8 (see utf8-bytes.ts)
+  if (isEscapedByte(cp)) return '\\x' + hex(cp & 0xff, 2);
   if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) cp = 0xfffd;
   if (cp < 0x10000) return '\\u' + hex(cp, 4);
   return '\\U' + hex(cp, 8);
@@ -171,5 +174,5 @@ export function unquote(literal: string): string {
     else pushCodePointUtf8(bytes, r.value);
     if (q === 0x27 && i < body.length) throw new GoSyntaxError();
   }
-  return Buffer.from(bytes).toString('utf8');
+  return decodeGoBytes(Uint8Array.from(bytes));
 }

@@ -18,6 +18,8 @@
 // interface {}"). `undefined` is Go's invalid reflect.Value (a missing map key); `null` is a nil
 // interface.
 
+import { goStringBytes } from './utf8-bytes.ts';
+
 // A non-nil value held in an interface slot.
 export class Iface {
   readonly v: unknown;
@@ -202,6 +204,7 @@ export function compareGoStrings(a: string, b: string): number {
     let y = b.charCodeAt(i);
     if (x === y) continue;
     if (x >= 0xd800 || y >= 0xd800) {
+      if ((x >= 0xdc80 && x <= 0xdcff) || (y >= 0xdc80 && y <= 0xdcff)) return Buffer.compare(goStringBytes(a), goStringBytes(b));
       x = x >= 0xe000 ? x - 0x800 : x >= 0xd800 ? x + 0x2000 : x;
       y = y >= 0xe000 ? y - 0x800 : y >= 0xd800 ? y + 0x2000 : y;
     }

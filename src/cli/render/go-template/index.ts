@@ -7,5 +7,6 @@ export { goStruct } from './go-values.ts';
 export { dockerFunctions, dockerHeaderFunctions } from './docker-functions.ts';
 export { builtinFunctions } from './builtins.ts';
 export { sprint, sprintf, sprintln } from './go-fmt.ts';
+export { goStringBytes } from './utf8-bytes.ts';
 export type { FunctionMap, TemplateFunction } from './template-function.ts';
 export type { ParamType } from './go-values.ts';

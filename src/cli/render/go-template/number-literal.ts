@@ -161,8 +161,9 @@ function scanComplex(text: string): [number, number] {
     return text.slice(start, i);
   };
   const convertFloat = (str: string): number => {
+    // a decimal mantissa with a binary exponent (1.5p3) is fmt's own extension
     const p = str.indexOf('p');
-    if (p >= 0) {
+    if (p >= 0 && !/[xX]/.test(str)) {
       const f = parseFloatDetailed(str.slice(0, p));
       if ('error' in f) throw new Error(`strconv.ParseFloat: parsing ${JSON.stringify(str)}: ${f.error}`);
       const m = str.slice(p + 1);
