@@ -1,8 +1,7 @@
 // Terminal column width of a string, as docker's tabwriter measures cells (it uses
 // go-runewidth): East Asian wide and fullwidth characters and emoji take two columns, combining
-// marks and other zero-width characters none, and a grapheme cluster (an emoji ZWJ sequence, a
-// letter with its accents) counts as its first non-zero-width character. The wide ranges below
-// are the main blocks of Unicode's EastAsianWidth W/F classes, not the full table.
+// marks and other zero-width characters none, and an emoji sequence counts once. The wide
+// ranges below are the main blocks of Unicode's EastAsianWidth W/F classes, not the full table.
 
 const wideRanges: ReadonlyArray<readonly [number, number]> = [
   [0x1100, 0x115f], [0x231a, 0x231b], [0x2329, 0x232a], [0x23e9, 0x23ec], [0x23f0, 0x23f0],
@@ -50,21 +49,31 @@ export function runeWidth(cp: number): number {
   return 1;
 }
 
-let segmenter: Intl.Segmenter | undefined;
-
-// Columns a string takes on a terminal.
+// Columns a string takes on a terminal. A character joined to the previous one by a zero-width
+// joiner, an emoji modifier or a variation selector adds nothing (go-runewidth counts such a
+// grapheme cluster once).
 export function displayWidth(s: string): number {
   if (!nonAscii.test(s)) return s.length;
-  segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
   let width = 0;
-  for (const { segment } of segmenter.segment(s)) {
-    for (const ch of segment) {
-      const w = runeWidth(ch.codePointAt(0)!);
-      if (w > 0) {
-        width += w;
-        break;
+  let joined = false;
+  for (let i = 0; i < s.length; i++) {
+    let cp = s.charCodeAt(i);
+    if (cp >= 0xd800 && cp <= 0xdbff && i + 1 < s.length) {
+      const lo = s.charCodeAt(i + 1);
+      if (lo >= 0xdc00 && lo <= 0xdfff) {
+        cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+        i++;
       }
     }
+    if (cp === 0x200d) {
+      joined = true;
+      continue;
+    }
+    if (joined || (cp >= 0xfe00 && cp <= 0xfe0f) || (cp >= 0x1f3fb && cp <= 0x1f3ff)) {
+      joined = false;
+      continue;
+    }
+    width += runeWidth(cp);
   }
   return width;
 }

@@ -32,7 +32,7 @@ export const dockerTableOptions: TabWriterOptions = { minWidth: 10, tabWidth: 1,
 export const goCellWidth = runeCount;
 
 interface Cell {
-  size: number; // UTF-16 units of text
+  text: string;
   width: number;
   htab: boolean;
 }
@@ -40,9 +40,10 @@ interface Cell {
 export class TabWriter {
   readonly #opt: Required<TabWriterOptions>;
   #out = '';
-  #buf = '';
-  #pos = 0;
-  #cell: Cell = { size: 0, width: 0, htab: false };
+  // text of the cell being written (Go keeps one buffer and sizes; a JS string per cell avoids
+  // re-slicing a growing string)
+  #cellText = '';
+
   #lines: Cell[][] = [[]];
   #widths: number[] = [];
 
@@ -58,28 +59,18 @@ export class TabWriter {
   }
 
   #reset(): void {
-    this.#buf = '';
-    this.#pos = 0;
-    this.#cell = { size: 0, width: 0, htab: false };
+    this.#cellText = '';
     this.#lines = [[]];
     this.#widths = [];
   }
 
-  #append(text: string): void {
-    this.#buf += text;
-    this.#cell.size += text.length;
-  }
-
-  #updateWidth(): void {
-    this.#cell.width += this.#opt.cellWidth(this.#buf.slice(this.#pos));
-    this.#pos = this.#buf.length;
-  }
-
-  #terminateCell(htab: boolean): number {
-    this.#cell.htab = htab;
+  // `measure` is false only for the text after the last line break at a flush, which belongs
+  // to no column (Go leaves its width at zero too).
+  #terminateCell(htab: boolean, measure = true): number {
+    const text = this.#cellText;
     const line = this.#lines[this.#lines.length - 1]!;
-    line.push(this.#cell);
-    this.#cell = { size: 0, width: 0, htab: false };
+    line.push({ text, width: measure && text !== '' ? this.#opt.cellWidth(text) : 0, htab });
+    this.#cellText = '';
     return line.length;
   }
 
@@ -96,8 +87,7 @@ export class TabWriter {
     if (cellw > textw) this.#out += padChar.repeat(cellw - textw);
   }
 
-  #writeLines(pos0: number, line0: number, line1: number): number {
-    let pos = pos0;
+  #writeLines(line0: number, line1: number): void {
     const { alignRight, debug, tabIndent } = this.#opt;
     for (let i = line0; i < line1; i++) {
       const line = this.#lines[i]!;
@@ -105,13 +95,12 @@ export class TabWriter {
       for (let j = 0; j < line.length; j++) {
         const c = line[j]!;
         if (j > 0 && debug) this.#out += '|';
-        if (c.size === 0) {
+        if (c.text === '') {
           if (j < this.#widths.length) this.#writePadding(c.width, this.#widths[j]!, useTabs);
           continue;
         }
         useTabs = false;
-        const text = this.#buf.slice(pos, pos + c.size);
-        pos += c.size;
+        const text = c.text;
         if (!alignRight) {
           this.#out += text;
           if (j < this.#widths.length) this.#writePadding(c.width, this.#widths[j]!, false);
@@ -122,22 +111,19 @@ export class TabWriter {
       }
       if (i + 1 === this.#lines.length) {
         // the last buffered line has no newline yet: write what is pending of it
-        this.#out += this.#buf.slice(pos, pos + this.#cell.size);
-        pos += this.#cell.size;
+        this.#out += this.#cellText;
       } else {
         this.#out += '\n';
       }
     }
-    return pos;
   }
 
-  #format(pos0: number, line0: number, line1: number): number {
-    let pos = pos0;
+  #format(line0: number, line1: number): void {
     const column = this.#widths.length;
     for (let row = line0; row < line1; row++) {
       if (column >= this.#lines[row]!.length - 1) continue;
       // this line has a cell in this column: it starts a block of lines that all do
-      pos = this.#writeLines(pos, line0, row);
+      this.#writeLines(line0, row);
       line0 = row;
       let width = this.#opt.minWidth;
       let discardable = true;
@@ -151,16 +137,16 @@ export class TabWriter {
       }
       if (discardable && this.#opt.discardEmptyColumns) width = 0;
       this.#widths.push(width);
-      pos = this.#format(pos, line0, row);
+      this.#format(line0, row);
       this.#widths.pop();
       line0 = row;
     }
-    return this.#writeLines(pos, line0, line1);
+    this.#writeLines(line0, line1);
   }
 
   #flushInternal(): void {
-    if (this.#cell.size > 0) this.#terminateCell(false);
-    this.#format(0, 0, this.#lines.length);
+    if (this.#cellText !== '') this.#terminateCell(false, false);
+    this.#format(0, this.#lines.length);
     this.#reset();
   }
 
@@ -169,8 +155,7 @@ export class TabWriter {
     for (let i = 0; i < text.length; i++) {
       const ch = text.charCodeAt(i);
       if (ch !== 0x09 && ch !== 0x0b && ch !== 0x0a && ch !== 0x0c) continue;
-      this.#append(text.slice(n, i));
-      this.#updateWidth();
+      this.#cellText += text.slice(n, i);
       n = i + 1;
       const ncells = this.#terminateCell(ch === 0x09);
       if (ch === 0x0a || ch === 0x0c) {
@@ -182,7 +167,7 @@ export class TabWriter {
         }
       }
     }
-    this.#append(text.slice(n));
+    this.#cellText += text.slice(n);
   }
 
   // Formats everything buffered and returns all output produced since the last call.

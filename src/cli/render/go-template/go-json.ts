@@ -10,7 +10,10 @@ class Unsupported extends Error {}
 const hex = '0123456789abcdef';
 
 // Go ≥ 1.22 writes \b and \f (docker's CLI is built with a current Go); older ones \u0008, \u000c.
+const needsEscape = /["\\\x00-\x1f\u2028\u2029\ud800-\udfff]/;
+
 function quoteJson(s: string): string {
+  if (!needsEscape.test(s)) return '"' + s + '"';
   let out = '"';
   let start = 0;
   for (let i = 0; i < s.length; i++) {
@@ -59,35 +62,58 @@ function encodeFloat(f: number): string {
   return b;
 }
 
+// Map keys in Go's order: bytewise, which is UTF-16 order unless a key has characters from
+// U+D800 up.
+function sortKeys(keys: string[]): string[] {
+  return keys.some((k) => highUnits.test(k)) ? keys.sort(compareGoStrings) : keys.sort();
+}
+
+const highUnits = /[\ud800-\uffff]/;
+
+function encodeObject(o: Record<string, unknown>): string {
+  const keys: string[] = [];
+  for (const k in o) if (Object.hasOwn(o, k) && o[k] !== undefined) keys.push(k);
+  sortKeys(keys);
+  let out = '{';
+  for (let i = 0; i < keys.length; i++) {
+    if (i > 0) out += ',';
+    out += quoteJson(keys[i]!) + ':' + encode(o[keys[i]!]);
+  }
+  return out + '}';
+}
+
 function encode(v: unknown): string {
-  if (v instanceof Iface) v = v.v;
+  switch (typeof v) {
+    case 'string': return quoteJson(v);
+    case 'boolean': return v ? 'true' : 'false';
+    case 'number': return Number.isSafeInteger(v) ? String(v) : encodeFloat(v);
+    case 'bigint': return String(v);
+    case 'undefined': return 'null';
+    case 'function': throw new Unsupported();
+  }
+  if (v === null) return 'null';
+  if (Array.isArray(v)) {
+    let out = '[';
+    for (let i = 0; i < v.length; i++) {
+      if (i > 0) out += ',';
+      out += encode(v[i] ?? null);
+    }
+    return out + ']';
+  }
+  if (v instanceof Iface) return encode(v.v);
   switch (kindOf(v)) {
-    case 'invalid': case 'interface': return 'null';
-    case 'string': return quoteJson(v as string);
-    case 'bool': return v ? 'true' : 'false';
-    case 'int': case 'int64': return String(v);
     case 'uint8': return String((v as GoUint8).value);
-    case 'float64': return encodeFloat(v instanceof GoFloat ? v.value : (v as number));
-    case 'slice': {
-      const arr = v as unknown[];
-      let out = '[';
-      for (let i = 0; i < arr.length; i++) {
-        if (i > 0) out += ',';
-        out += encode(arr[i] ?? null);
-      }
-      return out + ']';
-    }
-    case 'map': {
-      const entries = sortedMapEntries(v as object).map(([k, val]) => [String(k), val] as const);
-      entries.sort((a, b) => compareGoStrings(a[0], b[0]));
-      return '{' + entries.map(([k, val]) => quoteJson(k) + ':' + encode(val)).join(',') + '}';
-    }
+    case 'float64': return encodeFloat((v as GoFloat).value);
+    case 'map':
+      if (!(v instanceof Map)) return encodeObject(v as Record<string, unknown>);
+      // Go sorts keys by their text, so int keys too
+      return '{' + sortedMapEntries(v).map(([k, val]) => [String(k), val] as const)
+        .sort((a, b) => compareGoStrings(a[0], b[0]))
+        .map(([k, val]) => quoteJson(k) + ':' + encode(val)).join(',') + '}';
     case 'struct':
       return '{' + structFields(v as object).map(([k, val]) => quoteJson(k) + ':' + encode(val)).join(',') + '}';
-    case 'complex128': case 'func':
-      throw new Unsupported();
   }
-  return 'null';
+  throw new Unsupported();
 }
 
 // docker's `json` function.
