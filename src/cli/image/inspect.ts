@@ -2,7 +2,7 @@ import type { CliContext } from '../cli-context.ts';
 import { messageOf } from '../../lib/errors.ts';
 import { openImageStore } from '../../image/store/open-image-store.ts';
 import { inspectImage, type ImageInspect } from '../../image/inspect-image.ts';
-import { compileTemplate } from '../render/simple-template.ts';
+import { formatObjects } from '../render/format-object.ts';
 import { err, out } from '../render/output.ts';
 
 // docker image inspect: a JSON array (indented like docker's), or a template per image. A
@@ -26,8 +26,7 @@ export async function inspectCommand(ctx: CliContext, names: string[], format: s
     }
   }
   if (format && format !== 'json') {
-    const t = compileTemplate(format.replace(/\\t/g, '\t').replace(/\\n/g, '\n'));
-    out(docs.map((d) => `${t(d)}\n`).join(''));
+    out(formatObjects(format, docs));
   } else {
     out(`${JSON.stringify(docs, null, 4)}\n`);
   }
