@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { HelperChannel } from './channel.ts';
-import { encodePlan, type HelperPlan } from './plan.ts';
+import { encodePlan, type HelperPlan, type PlanStep } from './plan.ts';
+import { readFileSync } from 'node:fs';
 import { MsgType, Op } from './protocol.ts';
 import { helperPath } from '../../lib/install-paths.ts';
 import { describeErrno, errnoName } from '../../lib/errno.ts';
@@ -44,6 +45,27 @@ export function spawnHelper(plan: HelperPlan, options: SpawnOptions = {}): Spawn
   return { channel, child, exit };
 }
 
+function hostLacksSysResource(): boolean {
+  try {
+    const bnd = /^CapBnd:\s+([0-9a-f]+)$/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+    return bnd !== undefined && (BigInt(`0x${bnd}`) & (1n << 24n)) === 0n;
+  } catch {
+    return false;
+  }
+}
+
+// The few failures whose cause is the host rather than the config get a sentence saying so.
+function hintFor(s: PlanStep | undefined, errno: number): string {
+  if (!s) return '';
+  const resource = (s.op === Op.SETRLIMIT && errno === 1) || (s.op === Op.WRITE_CHILD_PROC && s.strs[0] === 'oom_score_adj' && errno === 13);
+  if (resource && hostLacksSysResource()) {
+    return s.op === Op.SETRLIMIT
+      ? ' (raising a hard limit needs CAP_SYS_RESOURCE, which is not in this host\'s capability bounding set)'
+      : ' (lowering oom_score_adj needs CAP_SYS_RESOURCE, which is not in this host\'s capability bounding set)';
+  }
+  return '';
+}
+
 // A helper failure as the user should read it: where in the config it came from, what the
 // helper was doing, and the errno. Exec failures become ExecError so callers can map them to
 // 127 and 126 as docker does.
@@ -51,7 +73,7 @@ export function errorFromHelper(plan: HelperPlan, step: number, errno: number, d
   const s = step >= 0 ? plan.steps[step] : undefined;
   const where = s?.what ? `${s.what}: ` : '';
   const why = errno ? `: ${describeErrno(errno)}` : '';
-  const message = `${where}${detail}${why}`;
+  const message = `${where}${detail}${why}${hintFor(s, errno)}`;
   if (s && (s.op === Op.LOOKUP_EXEC || s.op === Op.EXEC)) {
     if (errno === 2) return new ExecError('not-found', message);
     if (errno === 13 || errno === 8 || errno === 21) return new ExecError('cannot-invoke', message);
