@@ -5,6 +5,7 @@ import { encodePlan, type HelperPlan, type PlanStep } from './plan.ts';
 import { readFileSync } from 'node:fs';
 import { MsgType, Op } from './protocol.ts';
 import { helperPath } from '../../lib/install-paths.ts';
+import { mark } from '../../lib/trace.ts';
 import { describeErrno, errnoName } from '../../lib/errno.ts';
 import { ExecError, HookError, SystemError, type BerthError } from '../../lib/errors.ts';
 
@@ -29,7 +30,9 @@ export function spawnHelper(plan: HelperPlan, options: SpawnOptions = {}): Spawn
   const syncFd = 3 + preserve;
   // Its own session: the terminal's signals reach the runtime, which forwards them; the helper
   // and the container are not killed behind its back by a Ctrl-C meant for the container.
+  mark('spawn: before');
   const child = spawn(helperPath(), [String(syncFd)], { stdio, detached: true });
+  mark('spawn: after');
   const socket = child.stdio[syncFd] as Socket;
   const channel = new HelperChannel(socket);
   const exit = new Promise<number | null>((resolve) => {
