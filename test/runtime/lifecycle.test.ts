@@ -221,3 +221,22 @@ test('--version, --log with --log-format json', (t) => {
     state.remove();
   }
 });
+
+test('kill --all signals every process in the container\'s cgroup, not only the init', async (t) => {
+  if (requires(t, { root: true })) return;
+  // without a pid namespace, the children do not die with the init: only --all reaches them
+  const env = containerEnv((s) => {
+    s.linux!.namespaces = s.linux!.namespaces!.filter((n) => n.type !== 'pid');
+    s.process!.args = ['sh', '-c', 'sleep 60 & sleep 60 & wait'];
+  });
+  try {
+    assert.equal(env.rt('run', '-d', env.id).code, 0);
+    await waitFor(() => (JSON.parse(env.rt('ps', '-f', 'json', env.id).stdout) as number[]).length === 3);
+    const pids = JSON.parse(env.rt('ps', '-f', 'json', env.id).stdout) as number[];
+    assert.equal(env.rt('kill', '--all', env.id, 'KILL').code, 0);
+    const gone = (p: number): boolean => !existsSync(`/proc/${p}/stat`) || / Z /.test(readFileSync(`/proc/${p}/stat`, 'utf8'));
+    await waitFor(() => pids.every(gone));
+  } finally {
+    env.cleanup();
+  }
+});

@@ -188,3 +188,27 @@ test('process.terminal without --console-socket is refused when the runtime deta
     env.cleanup();
   }
 });
+
+// `script` (util-linux) gives berth-runtime a terminal of its own: with no --console-socket, the
+// helper holds the pty master and proxies it, with the window size, as `runc run -t` does.
+test('run and exec with a terminal and no console socket proxy the pty', (t) => {
+  if (requires(t, { root: true, file: '/usr/bin/script', reason: 'needs script(1) from util-linux for a terminal' })) return;
+  const env = containerEnv((s) => {
+    s.process!.terminal = true;
+    s.process!.args = ['sh', '-c', 'tty; stty size; [ -t 0 ] && echo stdin-is-tty'];
+  });
+  try {
+    const viaScript = (cmd: string): string =>
+      spawnSync('script', ['-qec', `stty cols 77 rows 22; ${cmd}`, '/dev/null'], { cwd: env.bundle.dir, encoding: 'utf8', timeout: 20_000 }).stdout.replaceAll('\r', '');
+    const out = viaScript(`${RUNTIME} --root ${env.root} run ${env.id}`);
+    assert.match(out, /\/dev\/pts\/0\n22 77\nstdin-is-tty\n/);
+    env.bundle.spec.process!.terminal = false;
+    env.bundle.spec.process!.args = ['sleep', '30'];
+    env.bundle.write();
+    assert.equal(env.rt('run', '-d', env.id).code, 0);
+    const ex = viaScript(`${RUNTIME} --root ${env.root} exec -t ${env.id} sh -c 'tty; stty size; exit 4'; echo "exit=$?"`);
+    assert.match(ex, /\/dev\/pts\/\d+\n22 77\nexit=4\n/);
+  } finally {
+    env.cleanup();
+  }
+});
