@@ -54,7 +54,7 @@ enum berth_op {
   OP_SOCKETPAIR = 3,      /* ints: slotA, slotB */
   OP_WRITE_CHILD_PROC = 4,/* strs: name under /proc/<child>/, content */
   OP_RUN_TOOL = 5,        /* strs: argv ("{pid}" is replaced by the child's pid) */
-  OP_CGROUP_ENTER = 6,    /* strs: path of a cgroup.procs file; writes the child's pid */
+  OP_CGROUP_ENTER = 6,    /* ints: skip_if_born_in_cgroup; strs: path of a cgroup.procs file; writes the child's pid */
   OP_SETNS = 7,           /* ints: slot, nstype */
   OP_UNSHARE = 8,         /* ints: flags */
   OP_WRITE_FILE = 9,      /* ints: root_slot (-1: host path); strs: path, content */

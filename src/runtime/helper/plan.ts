@@ -16,6 +16,8 @@ export interface HelperPlan {
   cloneFlags: number;
   waitMode: WaitMode;
   ttyProxySlot: number;
+  // slot of an fd of the cgroup v2 directory S1 is cloned into, or -1
+  cgroupSlot: number;
   steps: PlanStep[];
 }
 
@@ -26,6 +28,7 @@ export class PlanBuilder {
   cloneFlags = 0;
   waitMode: WaitMode = WaitMode.DETACH;
   ttyProxySlot = -1;
+  cgroupSlot = -1;
   #nextSlot = 0;
 
   slot(): number {
@@ -38,7 +41,7 @@ export class PlanBuilder {
   }
 
   build(): HelperPlan {
-    return { cloneFlags: this.cloneFlags, waitMode: this.waitMode, ttyProxySlot: this.ttyProxySlot, steps: this.steps };
+    return { cloneFlags: this.cloneFlags, waitMode: this.waitMode, ttyProxySlot: this.ttyProxySlot, cgroupSlot: this.cgroupSlot, steps: this.steps };
   }
 }
 
@@ -61,7 +64,7 @@ export function encodePlan(plan: HelperPlan): Buffer {
   buf.writeUInt32LE(plan.cloneFlags >>> 0, 16);
   buf.writeUInt32LE(plan.waitMode, 20);
   buf.writeInt32LE(plan.ttyProxySlot, 24);
-  buf.writeUInt32LE(0, 28);
+  buf.writeInt32LE(plan.cgroupSlot, 28);
   let off = 32;
   plan.steps.forEach((step, i) => {
     buf.writeUInt16LE(step.op, off);

@@ -83,7 +83,7 @@ export async function execProcess(ctx: RuntimeContext, opts: ExecOptions): Promi
   if (p.terminal && opts.detach && !opts.consoleSocket) throw new UsageError('--tty with --detach needs --console-socket');
   const { plan, warnings } = buildExecPlan(record.config, p, {
     initPid: record.pid,
-    cgroupProcs: record.cgroups.map((c) => `${c.path}/cgroup.procs`),
+    cgroups: record.cgroups,
     ...(opts.consoleSocket ? { consoleSocket: resolve(opts.consoleSocket) } : {}),
     detach: opts.detach ?? false,
     preserveFds: opts.preserveFds ?? 0,

@@ -66,7 +66,8 @@ test('new namespaces: user by clone, maps and cgroups by the parent, the rest un
   const map = ops(plan.steps, Op.WRITE_CHILD_PROC);
   assert.deepEqual(map.map((m) => m.strs), [['uid_map', '0 100000 65536\n'], ['gid_map', '0 100000 65536\n']]);
   assert.ok(map.every((m) => m.stage === Stage.PARENT_MAP));
-  assert.deepEqual(ops(plan.steps, Op.CGROUP_ENTER).map((c) => [c.stage, c.strs[0]]), [[Stage.PARENT_MAP, '/sys/fs/cgroup/pids/x/cgroup.procs']]);
+  assert.deepEqual(ops(plan.steps, Op.CGROUP_ENTER).map((c) => [c.stage, c.strs[0], c.ints[0]]), [[Stage.PARENT_MAP, '/sys/fs/cgroup/pids/x/cgroup.procs', 0]]);
+  assert.equal(plan.cgroupSlot, -1, 'no v2 directory: no clone3 into a cgroup');
   const unshare = ops(plan.steps, Op.UNSHARE);
   assert.equal(unshare.length, 1);
   assert.equal(Number(unshare[0]!.ints[0]), CLONE.NEWPID | CLONE.NEWNET | CLONE.NEWIPC | CLONE.NEWUTS | CLONE.NEWNS | CLONE.NEWCGROUP | CLONE.NEWTIME);
@@ -154,9 +155,10 @@ test('a terminal is opened from the container devpts and sent to the console soc
 
 test('the exec plan joins the container\'s namespaces and cgroups and has no barrier', () => {
   const s = spec((x) => x.linux!.namespaces!.push({ type: 'user' }));
-  const { plan } = buildExecPlan(s, s.process!, { initPid: 42, cgroupProcs: ['/cg/cgroup.procs'], detach: false, preserveFds: 0, chrootToInit: false, lastCap: 40, rootfs: '/b/rootfs' });
+  const { plan } = buildExecPlan(s, s.process!, { initPid: 42, cgroups: [{ version: 2, controllers: [], mountPoint: '/cg', path: '/cg/x', relative: '/x' }], detach: false, preserveFds: 0, chrootToInit: false, lastCap: 40, rootfs: '/b/rootfs' });
   assert.equal(plan.cloneFlags, 0);
-  assert.deepEqual(ops(plan.steps, Op.OPEN).map((o) => o.strs[0]), ['/proc/42/ns/pid', '/proc/42/ns/net', '/proc/42/ns/ipc', '/proc/42/ns/uts', '/proc/42/ns/mnt', '/proc/42/ns/cgroup', '/proc/42/ns/user']);
+  assert.deepEqual(ops(plan.steps, Op.OPEN).map((o) => o.strs[0]), ['/proc/42/ns/pid', '/proc/42/ns/net', '/proc/42/ns/ipc', '/proc/42/ns/uts', '/proc/42/ns/mnt', '/proc/42/ns/cgroup', '/proc/42/ns/user', '/cg/x']);
+  assert.ok(plan.cgroupSlot >= 0, 'the exec\'d process is cloned into the container\'s cgroup v2 directory');
   const setns = ops(plan.steps, Op.SETNS).map((x) => Number(x.ints[1]));
   assert.equal(setns[0], CLONE.NEWUSER);
   assert.equal(setns.at(-1), CLONE.NEWNS);

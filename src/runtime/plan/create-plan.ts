@@ -43,7 +43,7 @@ export function buildCreatePlan(spec: Spec, input: CreatePlanInput): CreatePlan 
   // O_RDWR: opening never blocks, and the init's read blocks until `start` writes a byte
   b.add(Stage.PARENT_PRE, Op.OPEN, `exec fifo "${input.fifoPath}"`, [fifo, O.RDWR, 0], [input.fifoPath]);
 
-  addNamespaceSteps(b, spec, { cgroupProcs: input.cgroups.map((c) => `${c.path}/cgroup.procs`) });
+  addNamespaceSteps(b, spec, { cgroups: input.cgroups });
 
   const userns = (spec.linux?.namespaces ?? []).some((n) => n.type === 'user');
   const rootfsInput = {
