@@ -1,0 +1,57 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { hasErrnoCode } from '../../lib/errno.ts';
+import { writeFileAtomic } from '../../lib/fs/atomic-write.ts';
+import { isMountPoint } from '../overlay/mount-table.ts';
+
+// Which container rootfs mounts use which layers, so that removing a layer in use is refused.
+// One small file per mount under <store>/mounts/; a record whose rootfs is no longer a mount
+// point (the host rebooted, someone ran umount by hand) is stale and dropped when read.
+
+export interface MountRecord {
+  rwDir: string;
+  rootfs: string;
+  layers: string[];
+}
+
+function recordPath(root: string, rwDir: string): string {
+  return join(root, 'mounts', `${createHash('sha256').update(rwDir).digest('hex').slice(0, 32)}.json`);
+}
+
+export function registerMount(root: string, rec: MountRecord): void {
+  mkdirSync(join(root, 'mounts'), { recursive: true });
+  writeFileAtomic(recordPath(root, rec.rwDir), `${JSON.stringify(rec)}\n`, 0o600);
+}
+
+export function unregisterMount(root: string, rwDir: string): void {
+  try {
+    unlinkSync(recordPath(root, rwDir));
+  } catch (err) {
+    if (!hasErrnoCode(err, 'ENOENT')) throw err;
+  }
+}
+
+export function liveMounts(root: string, dropStale = true): MountRecord[] {
+  let names: string[];
+  try {
+    names = readdirSync(join(root, 'mounts'));
+  } catch (err) {
+    if (hasErrnoCode(err, 'ENOENT')) return [];
+    throw err;
+  }
+  const out: MountRecord[] = [];
+  for (const name of names) {
+    if (!name.endsWith('.json')) continue;
+    const path = join(root, 'mounts', name);
+    let rec: MountRecord;
+    try {
+      rec = JSON.parse(readFileSync(path, 'utf8')) as MountRecord;
+    } catch {
+      continue; // torn or foreign file: not a mount berth knows about
+    }
+    if (isMountPoint(rec.rootfs)) out.push(rec);
+    else if (dropStale) unregisterMount(root, rec.rwDir);
+  }
+  return out;
+}

@@ -1,0 +1,134 @@
+import { existsSync, mkdirSync, readFileSync, statfsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { NotFoundError } from '../../lib/errors.ts';
+import { writeFileAtomic } from '../../lib/fs/atomic-write.ts';
+import { registerMount, unregisterMount } from '../layers/mount-registry.ts';
+import type { LayerStore } from '../layers/layer-store.ts';
+import { MNT, MS, OVERLAYFS_SUPER_MAGIC } from '../sys/linux-constants.ts';
+import { mount, SyscallError, umount2 } from '../sys/syscalls.ts';
+import { copyLayers } from './copy-layers.ts';
+import { isMountPoint } from './mount-table.ts';
+import { overlayMountData } from './overlay-options.ts';
+
+// A container's root filesystem from image layers. rwDir holds:
+//
+//   rootfs/      the mount point (overlay driver) or the copied tree (copy driver)
+//   upper/       overlay's writable layer: the container's changes
+//   work/        overlay's scratch directory (same file system as upper/)
+//   empty/, empty2/  empty lowers for scratch images and single-layer read-only mounts
+//   mount.json   which store, layers and driver, for unmount, diff and changes
+//
+// overlay is used unless rwDir sits on overlayfs (an overlay upper cannot) or the kernel has no
+// overlay (ENODEV); then the layers are copied (copy-layers.ts), which costs space and time but
+// behaves the same.
+
+export type RootfsDriver = 'overlay' | 'copy';
+
+export interface MountRootfsOptions {
+  store: LayerStore;
+  // chain ids, bottom layer first (the order of an image's rootfs.diff_ids)
+  layers: string[];
+  rwDir: string;
+  readonly?: boolean;
+  // force a driver (tests, or a user who knows overlay is broken here)
+  driver?: RootfsDriver;
+}
+
+export interface RootfsRecord {
+  driver: RootfsDriver;
+  storeRoot: string;
+  layers: string[];
+  readonly: boolean;
+}
+
+export function readRootfsRecord(rwDir: string): RootfsRecord {
+  try {
+    return JSON.parse(readFileSync(join(rwDir, 'mount.json'), 'utf8')) as RootfsRecord;
+  } catch (err) {
+    throw new NotFoundError('E_NO_SUCH_ROOTFS', `no rootfs was set up in "${rwDir}"`, { cause: err });
+  }
+}
+
+function isOnOverlayfs(path: string): boolean {
+  return statfsSync(path).type === OVERLAYFS_SUPER_MAGIC;
+}
+
+export async function mountRootfs(o: MountRootfsOptions): Promise<{ rootfs: string; driver: RootfsDriver }> {
+  const rwDir = resolve(o.rwDir);
+  const rootfs = join(rwDir, 'rootfs');
+  for (const id of o.layers) {
+    if (!o.store.has(id)) throw new NotFoundError('E_NO_SUCH_LAYER', `layer ${id} is not in the store`);
+  }
+  if (existsSync(join(rwDir, 'mount.json')) && isMountPoint(rootfs)) {
+    return { rootfs, driver: readRootfsRecord(rwDir).driver };
+  }
+  for (const d of ['', 'rootfs', 'upper', 'work', 'empty', 'empty2']) mkdirSync(join(rwDir, d), { recursive: true, mode: 0o700 });
+
+  let driver: RootfsDriver = o.driver ?? (isOnOverlayfs(rwDir) ? 'copy' : 'overlay');
+  const record = (): RootfsRecord => ({ driver, storeRoot: o.store.root, layers: o.layers, readonly: o.readonly ?? false });
+  if (driver === 'overlay') {
+    try {
+      mountOverlay(o, rwDir, rootfs);
+    } catch (err) {
+      // no overlay in this kernel: fall back rather than fail
+      if (!(err instanceof SyscallError && err.errno === 'ENODEV') || o.driver === 'overlay') throw err;
+      driver = 'copy';
+    }
+  }
+  if (driver === 'copy') {
+    // the copy is the container's writable tree: it is made once and kept across remounts
+    if (!existsSync(join(rwDir, 'mount.json'))) copyLayers(o.layers.map((id) => o.store.diffDir(id)), rootfs);
+    writeFileAtomic(join(rwDir, 'mount.json'), `${JSON.stringify(record())}\n`, 0o600);
+    if (o.readonly) {
+      // a read-only bind of the tree onto itself: the same protection overlay's MS_RDONLY gives
+      mount(rootfs, rootfs, null, MS.BIND, null);
+      mount('', rootfs, null, MS.BIND | MS.REMOUNT | MS.RDONLY, null);
+    }
+    return { rootfs, driver };
+  }
+  try {
+    writeFileAtomic(join(rwDir, 'mount.json'), `${JSON.stringify(record())}\n`, 0o600);
+    registerMount(o.store.root, { rwDir, rootfs, layers: o.layers });
+  } catch (err) {
+    umount2(rootfs, MNT.DETACH);
+    throw err;
+  }
+  return { rootfs, driver };
+}
+
+function mountOverlay(o: MountRootfsOptions, rwDir: string, rootfs: string): void {
+  const lowers = [...o.layers].reverse().map((id) => o.store.shortLink(id));
+  // overlay needs at least one lower, and older kernels two when there is no upper ("at least 2
+  // lowerdir are needed while upperdir nonexistent"): pad with empty directories
+  if (lowers.length === 0) lowers.push(join(rwDir, 'empty'));
+  if (o.readonly && lowers.length === 1) lowers.push(join(rwDir, lowers[0] === join(rwDir, 'empty') ? 'empty2' : 'empty'));
+  const data = overlayMountData(o.readonly ? { lowers } : { lowers, upper: join(rwDir, 'upper'), work: join(rwDir, 'work') });
+  // the short lower names are relative to the store root: mount from there. process.chdir is
+  // process-wide, but nothing else runs between the two chdir calls: this is all synchronous.
+  const cwd = process.cwd();
+  process.chdir(o.store.root);
+  try {
+    mount('overlay', rootfs, 'overlay', o.readonly ? MS.RDONLY : 0, data);
+  } catch (err) {
+    if (err instanceof SyscallError) err.wrap(`mounting the rootfs of "${rwDir}" (${o.layers.length} layers)`);
+    throw err;
+  } finally {
+    process.chdir(cwd);
+  }
+}
+
+export async function unmountRootfs(rwDir: string): Promise<void> {
+  const dir = resolve(rwDir);
+  const rec = readRootfsRecord(dir);
+  const rootfs = join(dir, 'rootfs');
+  if (isMountPoint(rootfs)) {
+    try {
+      umount2(rootfs, 0);
+    } catch (err) {
+      // still busy (a process has its cwd there): detach now, the kernel frees it when released
+      if (!(err instanceof SyscallError && err.errno === 'EBUSY')) throw err;
+      umount2(rootfs, MNT.DETACH);
+    }
+  }
+  if (rec.driver === 'overlay') unregisterMount(rec.storeRoot, dir);
+}
