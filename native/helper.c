@@ -216,6 +216,12 @@ int main(int argc, char **argv) {
   run_stage(&c, STAGE_PARENT_POST);
 
   if (c.plan.wait_mode == WAIT_DETACH) _exit(0);
+  if (c.plan.wait_mode == WAIT_MONITOR) {
+    /* the engine command that started us leaves once the container is created */
+    close(c.sync_fd);
+    c.sync_fd = -1;
+    run_monitor(&c, s2);
+  }
 
   /* The container's signals are forwarded by the runtime, which sends them to the container
    * directly; H only must not die of the terminal's. */

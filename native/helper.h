@@ -63,6 +63,9 @@ void step_process(struct ctx *c, const struct step *s);
 void step_tty(struct ctx *c, const struct step *s);
 void step_hooks(struct ctx *c, const struct step *s);
 void proxy_tty(struct ctx *c, int master, pid_t child, int *status);
+void step_monitor_config(struct ctx *c, const struct step *s);
+void step_subreaper(struct ctx *c, const struct step *s);
+__attribute__((noreturn)) void run_monitor(struct ctx *c, pid_t child);
 void send_fd_to(struct ctx *c, int sock, int fd, const char *name, size_t namelen);
 
 #endif

@@ -46,6 +46,8 @@ enum berth_stage {
 enum berth_wait_mode {
   WAIT_DETACH = 0,     /* H exits once the init is released: the init is reparented (runc create) */
   WAIT_FOREGROUND = 1, /* H waits for the init and reports MSG_EXITED (runc run, exec) */
+  WAIT_MONITOR = 2,    /* H stays as the container's monitor (the engine's conmon): logs, attach,
+                          exit file, then execs the exit command (steps/monitor.c) */
 };
 
 enum berth_op {
@@ -100,6 +102,11 @@ enum berth_op {
   OP_SET_DUMPABLE = 48,   /* ints: on */
   OP_RESET_SIGNALS = 49,
   OP_OPEN_ROOT = 50,      /* ints: slot; strs: path (a directory, opened O_PATH) */
+  OP_PIPE = 51,           /* ints: read_slot, write_slot */
+  OP_LISTEN_UNIX = 52,    /* ints: slot, mode; strs: path (bound and listening) */
+  OP_SUBREAPER = 53,      /* the helper adopts the container's orphans */
+  OP_MONITOR = 54,        /* ints: stdout_slot, stderr_slot, stdin_slot, pty_slot, listen_slot,
+                             log_max_size, log_max_files; strs: log_path, exit_file, exit command argv... */
 };
 
 enum berth_msg_type {

@@ -17,6 +17,7 @@ export type Stage = (typeof Stage)[keyof typeof Stage];
 export const WaitMode = {
   DETACH: 0,
   FOREGROUND: 1,
+  MONITOR: 2,
 } as const;
 export type WaitMode = (typeof WaitMode)[keyof typeof WaitMode];
 
@@ -71,6 +72,10 @@ export const Op = {
   SET_DUMPABLE: 48,
   RESET_SIGNALS: 49,
   OPEN_ROOT: 50,
+  PIPE: 51,
+  LISTEN_UNIX: 52,
+  SUBREAPER: 53,
+  MONITOR: 54,
 } as const;
 export type Op = (typeof Op)[keyof typeof Op];
 

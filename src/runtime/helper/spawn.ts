@@ -18,13 +18,16 @@ export interface SpawnedHelper {
 export interface SpawnOptions {
   // The caller's fds 3..3+preserveFds-1 reach the container at the same numbers.
   preserveFds?: number;
+  // the helper's own fds 0-2: the caller's by default (they become the container's); a monitor
+  // gets /dev/null and a log file, so it holds nothing of the command that started it
+  stdio?: [number | 'ignore', number | 'ignore', number | 'ignore'];
 }
 
 // Starts the helper with the caller's stdio (which becomes the container's), any preserved
 // fds, and the sync socket just above them; then sends the plan.
 export function spawnHelper(plan: HelperPlan, options: SpawnOptions = {}): SpawnedHelper {
   const preserve = options.preserveFds ?? 0;
-  const stdio: StdioOptions = ['inherit', 'inherit', 'inherit'];
+  const stdio: StdioOptions = options.stdio ? [...options.stdio] : ['inherit', 'inherit', 'inherit'];
   for (let fd = 3; fd < 3 + preserve; fd++) stdio.push(fd);
   stdio.push('pipe');
   const syncFd = 3 + preserve;

@@ -1,9 +1,10 @@
 import { resolve } from 'node:path';
+import { closeSync, openSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { OCI_VERSION, type State } from '../../oci/runtime-spec.ts';
 import { loadBundleConfig } from '../validate/index.ts';
 import { resolveBundlePath } from '../bundle-paths.ts';
-import { buildCreatePlan } from '../plan/create-plan.ts';
+import { buildCreatePlan, type MonitorOptions } from '../plan/create-plan.ts';
 import { hostFacts } from '../plan/host-facts.ts';
 import { hostCgroupLayout } from '../cgroups/detect.ts';
 import { createCgroupDirs, removeCgroupDirs, resolveCgroupDirs } from '../cgroups/placement.ts';
@@ -23,6 +24,8 @@ import type { RuntimeContext } from './context.ts';
 
 export interface CreateOptions {
   id: string;
+  // the engine's containers keep the helper as their monitor (logs, attach, exit file)
+  monitor?: MonitorOptions & { errorLog: string };
   bundle?: string;
   pidFile?: string;
   consoleSocket?: string;
@@ -85,13 +88,20 @@ export async function createContainerProcess(ctx: RuntimeContext, opts: CreateOp
       noPivot: opts.noPivot ?? false,
       cgroups,
       foreground,
+      ...(opts.monitor ? { monitor: opts.monitor } : {}),
       host: hostFacts(),
     });
     for (const w of warnings) ctx.log.warn(w);
     ctx.log.debug(`plan for "${opts.id}": ${plan.steps.length} steps`);
 
     mark('create: plan built');
-    helper = spawnHelper(plan, { preserveFds: opts.preserveFds ?? 0 });
+    let errorLogFd: number | undefined;
+    if (opts.monitor) errorLogFd = openSync(opts.monitor.errorLog, 'a', 0o600);
+    try {
+      helper = spawnHelper(plan, { preserveFds: opts.preserveFds ?? 0, ...(errorLogFd !== undefined ? { stdio: ['ignore', 'ignore', errorLogFd] as ['ignore', 'ignore', number] } : {}) });
+    } finally {
+      if (errorLogFd !== undefined) closeSync(errorLogFd);
+    }
     mark('create: helper spawned');
     const h = helper;
     rollback.push('stopping the container process', async () => {
@@ -157,7 +167,13 @@ export async function createContainerProcess(ctx: RuntimeContext, opts: CreateOp
     mark('create: state written');
     if (opts.pidFile) writeFileAtomic(resolve(opts.pidFile), String(pid));
     rollback.commit();
-    if (!foreground) await helper.exit;
+    if (opts.monitor) {
+      // the monitor outlives this process
+      helper.child.unref();
+      helper.channel.close();
+    } else if (!foreground) {
+      await helper.exit;
+    }
     return { record, helper, plan };
   } catch (err) {
     helper?.channel.close();

@@ -19,7 +19,65 @@ export interface CreatePlanInput {
   cgroups: CgroupDir[];
   // run: the helper waits for the container and keeps the sync socket open across the barrier
   foreground: boolean;
+  // the engine's containers: the helper stays as their monitor (native/steps/monitor.c)
+  monitor?: MonitorOptions;
   host: HostFacts;
+}
+
+export interface MonitorOptions {
+  logPath: string;
+  logMaxSize: number; // bytes; 0 = never rotate
+  logMaxFiles: number;
+  exitFile: string;
+  attachSocket: string;
+  // run by the monitor once the container has exited and its exit file is written
+  exitCommand: string[];
+  // keep a stdin pipe open for attach clients (docker -i); otherwise stdin is /dev/null
+  stdin: boolean;
+}
+
+interface MonitorSlots {
+  out: number;
+  err: number;
+  in: number;
+  listen: number;
+}
+const monitorSlots = new WeakMap<PlanBuilder, MonitorSlots>();
+
+// The container's stdio are pipes (or the pty) whose other ends the monitor holds; a unix socket
+// serves attach clients.
+function addMonitorSteps(b: PlanBuilder, m: MonitorOptions, terminal: boolean): void {
+  b.waitMode = WaitMode.MONITOR;
+  b.add(Stage.PARENT_PRE, Op.SUBREAPER, 'monitor (adopting the container\'s orphans)');
+  const listen = b.slot();
+  b.add(Stage.PARENT_PRE, Op.LISTEN_UNIX, `monitor attach socket "${m.attachSocket}"`, [listen, 0o600], [m.attachSocket]);
+  const slots: MonitorSlots = { out: -1, err: -1, in: -1, listen };
+  if (!terminal) {
+    const pipe = (): [number, number] => {
+      const r = b.slot();
+      const w = b.slot();
+      b.add(Stage.PARENT_PRE, Op.PIPE, 'monitor (container stdio)', [r, w]);
+      return [r, w];
+    };
+    const [outR, outW] = pipe();
+    const [errR, errW] = pipe();
+    let inR: number;
+    if (m.stdin) {
+      const [r, w] = pipe();
+      inR = r;
+      slots.in = w;
+    } else {
+      inR = b.slot();
+      b.add(Stage.PARENT_PRE, Op.OPEN, 'monitor (stdin /dev/null)', [inR, O.RDWR, 0], ['/dev/null']);
+    }
+    b.add(Stage.INIT, Op.DUP_SLOT, 'container stdin', [inR, 0]);
+    b.add(Stage.INIT, Op.DUP_SLOT, 'container stdout', [outW, 1]);
+    b.add(Stage.INIT, Op.DUP_SLOT, 'container stderr', [errW, 2]);
+    for (const own of [outW, errW, inR]) b.add(Stage.PARENT_POST, Op.CLOSE_SLOT, 'monitor (the container\'s ends)', [own]);
+    slots.out = outR;
+    slots.err = errR;
+  }
+  monitorSlots.set(b, slots);
 }
 
 export interface CreatePlan {
@@ -59,10 +117,13 @@ export function buildCreatePlan(spec: Spec, input: CreatePlanInput): CreatePlan 
   const { root } = addRootfsSteps(b, spec, rootfsInput);
 
   let terminalSlave: number | undefined;
+  let ptySlot = -1;
   if (process.terminal) {
     const target = input.consoleSocket ? { consoleSocket: input.consoleSocket } : ({ proxy: true } as const);
     terminalSlave = addTerminalSteps(b, spec, root, target).slave;
+    ptySlot = b.ttyProxySlot;
   }
+  if (input.monitor) addMonitorSteps(b, input.monitor, process.terminal === true);
 
   const h = spec.hooks ?? {};
   const hasHookSync = [h.prestart, h.createRuntime, h.createContainer, h.startContainer].some((l) => (l?.length ?? 0) > 0);
@@ -85,6 +146,12 @@ export function buildCreatePlan(spec: Spec, input: CreatePlanInput): CreatePlan 
   });
 
   // The helper keeps nothing of the container open while it waits for it.
-  if (input.foreground) b.add(Stage.PARENT_POST, Op.CLOSE_SLOT, 'exec fifo', [fifo]);
+  if (input.foreground || input.monitor) b.add(Stage.PARENT_POST, Op.CLOSE_SLOT, 'exec fifo', [fifo]);
+  if (input.monitor) {
+    // after every other PARENT_POST step, so the pty received from the init is there
+    const m = input.monitor;
+    const slots = monitorSlots.get(b)!;
+    b.add(Stage.PARENT_POST, Op.MONITOR, `monitor (log "${m.logPath}")`, [slots.out, slots.err, slots.in, ptySlot, slots.listen, m.logMaxSize, m.logMaxFiles], [m.logPath, m.exitFile, ...m.exitCommand]);
+  }
   return { plan: b.build(), hasHookSync, warnings };
 }
