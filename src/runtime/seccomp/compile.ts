@@ -32,6 +32,7 @@ import { BPF_JMP_JEQ_K, BPF_JMP_JGE_K, BPF_JMP_JSET_K, BPF_LD_W_ABS, BPF_MAXINSN
 import { ENOSYS, SECCOMP_RET_ERRNO, SECCOMP_RET_KILL_PROCESS, SECCOMP_RET_USER_NOTIF, actionValue, isPermissiveAction } from './actions.ts';
 import { emitComparison, parseComparison, type Comparison } from './comparisons.ts';
 import { filterFlags } from './flags.ts';
+import { FOREIGN_SYSCALL_NAMES } from './syscalls/foreign-names.ts';
 
 export interface CompileSeccompOptions {
   // The ABI berth runs on; always part of the filter. Defaults to the one of this process.
@@ -123,7 +124,7 @@ function parseRules(profile: LinuxSeccomp, defaultAction: number, warnings: stri
 }
 
 function warnUnknownNames(parsed: ParsedRule[], warnings: string[]): void {
-  const known = (n: string) => Object.values(ARCHES).some((a) => a.table.has(n));
+  const known = (n: string) => FOREIGN_SYSCALL_NAMES.has(n) || Object.values(ARCHES).some((a) => a.table.has(n));
   const seen = new Set<string>();
   for (const p of parsed) {
     p.names.forEach((n, j) => {

@@ -301,6 +301,7 @@ export const ARM_SYSCALLS: SyscallTable = new Map([
   ['get_robust_list', 339],
   ['splice', 340],
   ['arm_sync_file_range', 341],
+  ['sync_file_range2', 341],
   ['tee', 342],
   ['vmsplice', 343],
   ['move_pages', 344],
