@@ -18,14 +18,19 @@ export const AUDIT_ARCH_AARCH64 = 0xc00000b7;
 export const AUDIT_ARCH_ARM = 0x40000028;
 
 // x32 has no audit arch of its own: its syscalls arrive as AUDIT_ARCH_X86_64 with this bit set
-// in the number (arch/x86/include/uapi/asm/unistd.h).
+// in the number (arch/x86/include/uapi/asm/unistd.h). Like libseccomp, berth takes every number
+// from this bit up as x32 (numbers from 0x80000000 are invalid on both ABIs), except -1, which a
+// tracer sets to skip a syscall and which counts as x86_64.
 export const X32_SYSCALL_BIT = 0x40000000;
 
 export interface ArchInfo {
   name: SeccompArch;
   auditArch: number;
-  // The width of a syscall argument. On 32-bit ABIs the upper half of seccomp_data.args[i] is
-  // not part of the argument, so comparisons look at the lower half only (as libseccomp does).
+  // The width of a syscall argument as comparisons see it. On 32-bit ABIs the upper half of
+  // seccomp_data.args[i] is not part of the argument, so comparisons look at the lower half only,
+  // as libseccomp does. x32 counts as 32-bit here, as in libseccomp: its C long and pointers are
+  // 32 bits, and the kernel truncates int arguments, so the upper half carries nothing a rule
+  // on such an argument could mean.
   bits: 32 | 64;
   // Where the 32-bit halves of a 64-bit seccomp_data field are: every target here is
   // little-endian, so the low word comes first. Big-endian targets (s390x, ppc64) would swap.
@@ -37,7 +42,7 @@ export interface ArchInfo {
 
 export const ARCHES: Readonly<Record<SeccompArch, ArchInfo>> = {
   x86_64: { name: 'x86_64', auditArch: AUDIT_ARCH_X86_64, bits: 64, littleEndian: true, nrBase: 0, table: X86_64_SYSCALLS },
-  x32: { name: 'x32', auditArch: AUDIT_ARCH_X86_64, bits: 64, littleEndian: true, nrBase: X32_SYSCALL_BIT, table: X32_SYSCALLS },
+  x32: { name: 'x32', auditArch: AUDIT_ARCH_X86_64, bits: 32, littleEndian: true, nrBase: X32_SYSCALL_BIT, table: X32_SYSCALLS },
   x86: { name: 'x86', auditArch: AUDIT_ARCH_I386, bits: 32, littleEndian: true, nrBase: 0, table: X86_SYSCALLS },
   aarch64: { name: 'aarch64', auditArch: AUDIT_ARCH_AARCH64, bits: 64, littleEndian: true, nrBase: 0, table: AARCH64_SYSCALLS },
   arm: { name: 'arm', auditArch: AUDIT_ARCH_ARM, bits: 32, littleEndian: true, nrBase: 0, table: ARM_SYSCALLS },

@@ -79,22 +79,19 @@ export function emitComparison(asm: BpfAssembler, arch: ArchInfo, c: Comparison,
   const mask = masked ? c.value : U64_MAX;
   const target = (s: Step, low: Label): Label => (s === 'pass' ? ok : s === 'fail' ? fail : low);
 
-  // The high half. On 32-bit ABIs it is not part of the argument: the kernel leaves it zero, and
-  // libseccomp does not look at it, so it is decided here from a known 0.
+  // The high half. Where arguments are 32 bits wide (ArchInfo.bits) it is not looked at and the
+  // datum is cut to its low half, as libseccomp does: a profile written for 64-bit arches then
+  // means the same on their 32-bit companions, and the oracle test can hold us to libseccomp.
   const low = asm.label();
-  if (arch.bits === 32 || (masked && hi(mask) === 0)) {
-    const known = 0;
-    const dh = hi(datum);
-    const rel = known < dh ? 'lt' : known === dh ? 'eq' : 'gt';
-    const s = highStep(c.op, rel);
-    if (s !== 'low') {
-      // decided without looking at the low half: an unconditional verdict
-      if (s === 'fail') asm.ja(fail);
+  if (arch.bits === 64 && masked && hi(mask) === 0) {
+    // (arg & mask) has a zero high half: it equals the datum's only if that is zero too
+    if (hi(datum) !== 0) {
+      asm.ja(fail);
       asm.place(low);
       asm.place(ok);
       return;
     }
-  } else {
+  } else if (arch.bits === 64) {
     asm.emit(BPF_LD_W_ABS, seccompDataArgOffset(c.index, 'high'));
     if (masked) asm.emit(BPF_ALU_AND_K, hi(mask));
     const dh = hi(datum);

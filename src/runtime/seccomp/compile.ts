@@ -2,7 +2,7 @@
 // without libseccomp. The program, per architecture of the filter:
 //
 //   ld arch; jeq AUDIT_ARCH_x, section_x; ...; ret <bad arch: KILL_PROCESS>
-//   section: ld nr; [x86_64: jset __X32_SYSCALL_BIT -> the x32 section or bad arch]
+//   section: ld nr; [x86_64: jge __X32_SYSCALL_BIT -> the x32 section or bad arch]
 //            a binary search over the syscall number, whose leaves are
 //            ret <action> | the rules of one syscall | ret <default> | ret ERRNO(ENOSYS)
 //
@@ -28,7 +28,7 @@ import type { LinuxSeccomp } from '../../oci/runtime-spec.ts';
 import { InvalidConfigError } from '../../lib/errors.ts';
 import { ARCHES, FOREIGN_SPEC_ARCHES, SPEC_ARCH_NAMES, X32_SYSCALL_BIT, nativeSeccompArch, type ArchInfo, type SeccompArch } from './arch.ts';
 import { BpfAssembler, type Label } from './assembler.ts';
-import { BPF_JMP_JEQ_K, BPF_JMP_JGE_K, BPF_JMP_JSET_K, BPF_LD_W_ABS, BPF_MAXINSNS, SECCOMP_DATA_ARCH, SECCOMP_DATA_NR, encodeProgram, type BpfInstruction } from './bpf.ts';
+import { BPF_JMP_JEQ_K, BPF_JMP_JGE_K, BPF_JMP_JGT_K, BPF_LD_W_ABS, BPF_MAXINSNS, SECCOMP_DATA_ARCH, SECCOMP_DATA_NR, encodeProgram, type BpfInstruction } from './bpf.ts';
 import { ENOSYS, SECCOMP_RET_ERRNO, SECCOMP_RET_KILL_PROCESS, SECCOMP_RET_USER_NOTIF, actionValue, isPermissiveAction } from './actions.ts';
 import { emitComparison, parseComparison, type Comparison } from './comparisons.ts';
 import { filterFlags } from './flags.ts';
@@ -221,14 +221,76 @@ function emitLeaf(asm: BpfAssembler, arch: ArchInfo, iv: Interval): void {
   if (iv.rules.at(-1)!.comparisons.length > 0) asm.ret(iv.ret);
 }
 
-// Binary search on the syscall number, which is in A. Conditions are `jge from`, so the
-// search needs no lower bound check: the intervals start at 0 and leave no holes.
+// Up to this many stretches of numbers with their own outcome are tested one after the other,
+// the rest sharing one background outcome; more get a binary search first. Eight tests cost
+// about what the search would in jumps taken, in fewer instructions.
+const LINEAR_MAX = 8;
+
+// The outcome most intervals in ivs[lo..hi] share: the background of a linear test.
+function backgroundKey(ivs: Interval[], lo: number, hi: number): string {
+  const counts = new Map<string, number>();
+  let bgKey = '';
+  let best = -1;
+  for (let i = lo; i <= hi; i++) {
+    const k = ivs[i]!.key;
+    const n = (counts.get(k) ?? 0) + 1;
+    counts.set(k, n);
+    if (n > best || (n === best && !ivs[i]!.rules && k !== bgKey)) {
+      best = n;
+      bgKey = k;
+    }
+  }
+  return bgKey;
+}
+
+function emitLinear(asm: BpfAssembler, arch: ArchInfo, ivs: Interval[], lo: number, hi: number, bgKey: string): void {
+  const targets = new Map<string, { label: Label; iv: Interval }>();
+  let background: Interval | undefined;
+  for (let i = lo; i <= hi; i++) {
+    const iv = ivs[i]!;
+    if (iv.key === bgKey) {
+      background = iv;
+      continue;
+    }
+    let t = targets.get(iv.key);
+    if (!t) {
+      t = { label: asm.label(), iv };
+      targets.set(iv.key, t);
+    }
+    const next = asm.label();
+    if (iv.from === iv.to) {
+      asm.jump(BPF_JMP_JEQ_K, iv.from, t.label, next);
+    } else {
+      const lower = asm.label();
+      asm.jump(BPF_JMP_JGT_K, iv.to, next, lower);
+      asm.place(lower);
+      asm.jump(BPF_JMP_JGE_K, iv.from, t.label, next);
+    }
+    asm.place(next);
+  }
+  asm.ret(background!.ret);
+  for (const t of targets.values()) {
+    asm.place(t.label);
+    emitLeaf(asm, arch, t.iv);
+  }
+}
+
+// Search on the syscall number, which is in A: binary on interval starts (`jge from`; no lower
+// bound check is needed since the intervals start at 0 and leave no holes), splitting the
+// syscalls that stand out from the background in half, then linear once a stretch has few.
 function emitSearch(asm: BpfAssembler, arch: ArchInfo, ivs: Interval[], lo: number, hi: number): void {
   if (lo === hi) {
     emitLeaf(asm, arch, ivs[lo]!);
     return;
   }
-  const mid = (lo + hi + 1) >> 1;
+  const bgKey = backgroundKey(ivs, lo, hi);
+  const foreground: number[] = [];
+  for (let i = lo; i <= hi; i++) if (ivs[i]!.key !== bgKey) foreground.push(i);
+  if (foreground.length <= LINEAR_MAX && !ivs.slice(lo, hi + 1).find((iv) => iv.key === bgKey)!.rules) {
+    emitLinear(asm, arch, ivs, lo, hi, bgKey);
+    return;
+  }
+  const mid = foreground[foreground.length >> 1]!;
   const left = asm.label();
   const right = asm.label();
   asm.jump(BPF_JMP_JGE_K, ivs[mid]!.from, right, left);
@@ -278,8 +340,18 @@ export function compileSeccomp(profile: LinuxSeccomp, opts: CompileSeccompOption
     if (s.auditArch === ARCHES.x86_64.auditArch) {
       const x64 = trees.find((t) => t.arch.name === 'x86_64')?.label;
       const x32 = trees.find((t) => t.arch.name === 'x32')?.label;
-      if (!x64 || !x32) lateBadArchUsed = true;
-      asm.jump(BPF_JMP_JSET_K, X32_SYSCALL_BIT, x32 ?? lateBadArch, x64 ?? lateBadArch);
+      if (x64 && x32) {
+        asm.jump(BPF_JMP_JGE_K, X32_SYSCALL_BIT, x32, x64);
+      } else if (x64) {
+        const minusOne = asm.label();
+        asm.jump(BPF_JMP_JGE_K, X32_SYSCALL_BIT, minusOne, x64);
+        asm.place(minusOne);
+        asm.jump(BPF_JMP_JEQ_K, 0xffffffff, x64, lateBadArch);
+        lateBadArchUsed = true;
+      } else if (x32) {
+        asm.jump(BPF_JMP_JGE_K, X32_SYSCALL_BIT, x32, lateBadArch);
+        lateBadArchUsed = true;
+      }
     }
     for (const t of trees) {
       asm.place(t.label);
