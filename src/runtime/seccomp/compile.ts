@@ -258,8 +258,13 @@ function emitLinear(asm: BpfAssembler, arch: ArchInfo, ivs: Interval[], lo: numb
       targets.set(iv.key, t);
     }
     const next = asm.label();
+    // nr is known to lie in [ivs[lo].from, ivs[hi].to]: a range touching either end needs one test
     if (iv.from === iv.to) {
       asm.jump(BPF_JMP_JEQ_K, iv.from, t.label, next);
+    } else if (iv.from === ivs[lo]!.from) {
+      asm.jump(BPF_JMP_JGT_K, iv.to, next, t.label);
+    } else if (iv.to === ivs[hi]!.to) {
+      asm.jump(BPF_JMP_JGE_K, iv.from, t.label, next);
     } else {
       const lower = asm.label();
       asm.jump(BPF_JMP_JGT_K, iv.to, next, lower);
