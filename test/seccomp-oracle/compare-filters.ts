@@ -8,6 +8,7 @@ import { decodeProgram } from '../../src/runtime/seccomp/bpf.ts';
 import { runSeccompFilter, type SeccompData } from '../../src/runtime/seccomp/bpf-interpreter.ts';
 import { describeAction } from '../../src/runtime/seccomp/actions.ts';
 import { parseComparison, type Comparison } from '../../src/runtime/seccomp/comparisons.ts';
+import { x86Multiplexed } from '../../src/runtime/seccomp/x86-multiplexers.ts';
 
 const U64_MAX = (1n << 64n) - 1n;
 
@@ -114,7 +115,10 @@ export function compareFilters(
         const mine = info.table.get(name);
         const mineNr = mine === undefined ? undefined : (mine + info.nrBase) >>> 0;
         const lib = resolved.get(arch)?.get(name);
-        const libNr = lib === undefined || lib < 0 ? undefined : lib >>> 0;
+        // libseccomp names x86's socket and IPC calls by pseudo numbers, then emits rules for
+        // both their own numbers and the multiplexer (as berth does, x86-multiplexers.ts)
+        const pseudo = lib !== undefined && lib < 0 && arch === 'x86' && x86Multiplexed(name) !== undefined;
+        const libNr = pseudo ? mineNr : lib === undefined || lib < 0 ? undefined : lib >>> 0;
         if (mineNr === libNr) continue;
         for (const n of [mineNr, libNr]) if (n !== undefined) excluded.add(`${info.auditArch}:${n}`);
         excludedWhy.push(`${arch} ${name}: berth ${mineNr ?? 'none'}, libseccomp ${libNr ?? 'none'}`);

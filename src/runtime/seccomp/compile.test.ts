@@ -250,6 +250,24 @@ describe('architectures', () => {
     assert.equal(run(AUDIT_ARCH_X86_64, 0), 'KILL_PROCESS');
   });
 
+  test('on x86 a socket or IPC rule also covers socketcall and ipc for that call', () => {
+    const p = profile([{ names: ['socket'], action: 'SCMP_ACT_ERRNO', errnoRet: 97, args: [{ index: 0, value: 38, op: 'SCMP_CMP_EQ' }] }, { names: ['shmat'], action: 'SCMP_ACT_ERRNO' }], {
+      defaultAction: 'SCMP_ACT_ALLOW',
+      architectures: ['SCMP_ARCH_X86'],
+    });
+    const { program } = compileSeccomp(p, X86_64);
+    const run = (nr: number, args: bigint[]) => describeAction(runSeccompFilter(program, { nr, arch: AUDIT_ARCH_I386, args }));
+    assert.equal(run(359, [38n]), 'ERRNO(97)'); // socket(AF_ALG)
+    assert.equal(run(359, [2n]), 'ALLOW');
+    assert.equal(run(102, [1n]), 'ERRNO(97)'); // socketcall(SYS_SOCKET, ...): the family is behind a pointer
+    assert.equal(run(102, [3n]), 'ALLOW'); // socketcall(SYS_CONNECT, ...)
+    assert.equal(run(397, []), 'ERRNO(1)'); // shmat
+    assert.equal(run(117, [21n]), 'ERRNO(1)'); // ipc(SHMAT, ...)
+    assert.equal(run(117, [22n]), 'ALLOW'); // ipc(SHMDT, ...)
+    // x86_64 has no multiplexers
+    assert.equal(describeAction(runSeccompFilter(program, { nr: 41, arch: AUDIT_ARCH_X86_64, args: [2n] })), 'ALLOW');
+  });
+
   test('a name unknown on one arch is skipped there only', () => {
     const p = profile([{ names: ['arch_prctl', 'read'], action: 'SCMP_ACT_ALLOW' }], { architectures: ['SCMP_ARCH_AARCH64'] });
     const r = compileSeccomp(p, X86_64);

@@ -13,6 +13,7 @@
 // Decisions that follow runc + libseccomp, so that a profile behaves as it does under runc:
 // - the native arch is always in the filter, with the profile's "architectures" added to it;
 // - a syscall name unknown on an arch is skipped for that arch;
+// - on x86, a rule on a socket or SysV IPC call also covers socketcall(2)/ipc(2) for that call;
 // - a rule whose action equals the default action is dropped (libseccomp rejects it);
 // - several comparisons in one rule must all hold, except that comparisons on the same argument
 //   index are split into separate rules (runc does this; libseccomp cannot AND them);
@@ -33,6 +34,7 @@ import { ENOSYS, SECCOMP_RET_ERRNO, SECCOMP_RET_KILL_PROCESS, SECCOMP_RET_USER_N
 import { emitComparison, parseComparison, type Comparison } from './comparisons.ts';
 import { filterFlags } from './flags.ts';
 import { FOREIGN_SYSCALL_NAMES } from './syscalls/foreign-names.ts';
+import { x86Multiplexed } from './x86-multiplexers.ts';
 
 export interface CompileSeccompOptions {
   // The ABI berth runs on; always part of the filter. Defaults to the one of this process.
@@ -139,15 +141,22 @@ function warnUnknownNames(parsed: ParsedRule[], warnings: string[]): void {
 function buildIntervals(arch: ArchInfo, parsed: ParsedRule[], defaultAction: number, stub: boolean): Interval[] {
   const perNr = new Map<number, Rule[]>();
   const profileNrs: number[] = [];
+  const add = (nr: number, rules: Rule[]) => {
+    const list = perNr.get(nr) ?? [];
+    list.push(...rules);
+    perNr.set(nr, list);
+  };
   for (const p of parsed) {
     for (const name of p.names) {
       const n = arch.table.get(name);
+      const mux = arch.name === 'x86' ? x86Multiplexed(name) : undefined;
+      if (mux) {
+        const call: Comparison = { index: 0, op: 'SCMP_CMP_EQ', value: BigInt(mux.call), valueTwo: 0n };
+        add(mux.nr, p.rules.map((r) => ({ action: r.action, comparisons: [call] })));
+      }
       if (n === undefined) continue;
       profileNrs.push(n);
-      const nr = (n + arch.nrBase) >>> 0;
-      const list = perNr.get(nr) ?? [];
-      list.push(...p.rules);
-      perNr.set(nr, list);
+      add((n + arch.nrBase) >>> 0, p.rules);
     }
   }
   // Outcome of a number no rule names: ENOSYS when it is newer than the profile.
@@ -200,7 +209,9 @@ function buildIntervals(arch: ArchInfo, parsed: ParsedRule[], defaultAction: num
 function ruleInterval(nr: number, rules: Rule[], defaultAction: number): Interval {
   // rules after an unconditional one can never be reached
   const cut = rules.findIndex((r) => r.comparisons.length === 0);
-  const live = cut >= 0 ? rules.slice(0, cut + 1) : rules;
+  const live = cut >= 0 ? rules.slice(0, cut + 1) : [...rules];
+  // conditional rules just before an unconditional one with the same action change nothing
+  while (cut >= 0 && live.length > 1 && live.at(-2)!.action === live.at(-1)!.action) live.splice(-2, 1);
   if (live.length === 0) return { from: nr, to: nr, key: `ret:${defaultAction}`, rules: undefined, ret: defaultAction };
   if (live[0]!.comparisons.length === 0) return { from: nr, to: nr, key: `ret:${live[0]!.action}`, rules: undefined, ret: live[0]!.action };
   const key = JSON.stringify(live, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));

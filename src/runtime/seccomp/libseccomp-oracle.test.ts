@@ -48,6 +48,9 @@ const PROFILES: { name: string; native: SeccompArch; profile: LinuxSeccomp }[] =
         { names: ['unshare'], action: 'SCMP_ACT_ERRNO', errnoRet: 13, args: [{ index: 0, value: 0x10000000, valueTwo: 0x10000000, op: 'SCMP_CMP_MASKED_EQ' }] },
         { names: ['ptrace'], action: 'SCMP_ACT_ERRNO', args: [{ index: 0, value: 16, op: 'SCMP_CMP_EQ' }] },
         { names: ['chmod', 'fchmod'], action: 'SCMP_ACT_ERRNO', errnoRet: 30, args: [{ index: 1, value: 0o4000, valueTwo: 0o4000, op: 'SCMP_CMP_MASKED_EQ' }] },
+        // on x86 these also go through socketcall(2) and ipc(2)
+        { names: ['socket'], action: 'SCMP_ACT_ERRNO', errnoRet: 97, args: [{ index: 0, value: 38, op: 'SCMP_CMP_EQ' }] },
+        { names: ['shmat', 'msgget'], action: 'SCMP_ACT_ERRNO' },
       ],
     },
   },
