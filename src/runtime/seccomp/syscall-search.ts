@@ -94,7 +94,8 @@ export function emitSearch(asm: BpfAssembler, arch: ArchInfo, ivs: Interval[], l
     emitLinear(asm, arch, ivs, lo, hi, bgKey);
     return;
   }
-  const mid = foreground[foreground.length >> 1]!;
+  // any split in (lo, hi] is correct; this one halves the foreground
+  const mid = Math.max(lo + 1, foreground[foreground.length >> 1]!);
   const left = asm.label();
   const right = asm.label();
   asm.jump(BPF_JMP_JGE_K, ivs[mid]!.from, right, left);
