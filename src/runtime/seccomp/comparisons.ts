@@ -75,7 +75,9 @@ function lo(v: bigint): number {
 export function emitComparison(asm: BpfAssembler, arch: ArchInfo, c: Comparison, fail: Label): void {
   const ok = asm.label();
   const masked = c.op === 'SCMP_CMP_MASKED_EQ';
-  const datum = masked ? c.valueTwo : c.value;
+  // libseccomp compares (arg & mask) with (datum & mask): bits of the datum outside the mask
+  // are ignored rather than making the rule never match
+  const datum = masked ? c.valueTwo & c.value : c.value;
   const mask = masked ? c.value : U64_MAX;
   const target = (s: Step, low: Label): Label => (s === 'pass' ? ok : s === 'fail' ? fail : low);
 

@@ -264,6 +264,14 @@ describe('architectures', () => {
     assert.equal(run(397, []), 'ERRNO(1)'); // shmat
     assert.equal(run(117, [21n]), 'ERRNO(1)'); // ipc(SHMAT, ...)
     assert.equal(run(117, [22n]), 'ALLOW'); // ipc(SHMDT, ...)
+    const q = profile([{ names: ['connect'], action: 'SCMP_ACT_ERRNO', args: [{ index: 0, value: 3, op: 'SCMP_CMP_EQ' }, { index: 2, value: 16, op: 'SCMP_CMP_EQ' }] }], {
+      defaultAction: 'SCMP_ACT_ALLOW',
+      architectures: ['SCMP_ARCH_X86'],
+    });
+    const mux = compileSeccomp(q, X86_64).program;
+    // the arg0 test gives way to the call number, the arg2 test stays (as in libseccomp)
+    assert.equal(describeAction(runSeccompFilter(mux, { nr: 102, arch: AUDIT_ARCH_I386, args: [3n, 0n, 16n] })), 'ERRNO(1)');
+    assert.equal(describeAction(runSeccompFilter(mux, { nr: 102, arch: AUDIT_ARCH_I386, args: [3n, 0n, 0n] })), 'ALLOW');
     // x86_64 has no multiplexers
     assert.equal(describeAction(runSeccompFilter(program, { nr: 41, arch: AUDIT_ARCH_X86_64, args: [2n] })), 'ALLOW');
   });

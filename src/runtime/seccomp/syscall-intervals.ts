@@ -29,7 +29,7 @@ export function buildIntervals(arch: ArchInfo, parsed: ParsedRule[], defaultActi
       const mux = arch.name === 'x86' ? x86Multiplexed(name) : undefined;
       if (mux) {
         const call: Comparison = { index: 0, op: 'SCMP_CMP_EQ', value: BigInt(mux.call), valueTwo: 0n };
-        add(mux.nr, p.rules.map((r) => ({ action: r.action, comparisons: [call] })));
+        add(mux.nr, p.rules.map((r) => ({ action: r.action, comparisons: [call, ...r.comparisons.filter((c) => c.index !== 0)] })));
       }
       if (n === undefined) continue;
       profileNrs.push(n);

@@ -3,8 +3,11 @@
 // ipc(call, ...), which glibc still uses on older kernels and which any program can call. A rule
 // on `socket` that left socketcall(SYS_SOCKET) open would be bypassed, so, as libseccomp does,
 // a rule on one of these names also applies to the multiplexer with arg0 == the call number.
-// The rule's own comparisons cannot follow (socketcall packs the arguments behind a pointer),
-// so the implied rule has only the call-number test.
+// The rule's comparisons on the first argument give way to the call-number test; the others are
+// kept as they are, on the multiplexer's own arguments, exactly as libseccomp does so that a
+// profile decides the same under runc. (socketcall packs the real arguments behind a pointer
+// that no filter can read, so those kept comparisons see other values than the rule's author
+// meant: a profile that must hold on x86 should not rely on arguments of these calls.)
 
 // <linux/net.h> SYS_*
 export const SOCKETCALL_CALLS: ReadonlyMap<string, number> = new Map([
