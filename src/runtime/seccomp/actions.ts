@@ -35,15 +35,15 @@ export function isActionName(name: string): name is SeccompActionName {
 // The 32-bit return value for an action. errnoRet is the errno for ERRNO and the message for
 // TRACE; both default to EPERM as in runc. Other actions carry no data, so errnoRet is an error
 // there rather than silently dropped.
-export function actionValue(field: string, action: string, errnoRet: number | undefined): number {
+export function actionValue(field: string, action: string, errnoRet: number | undefined, errnoName = 'errnoRet'): number {
   if (!isActionName(action)) {
     throw new InvalidConfigError(field, `unknown seccomp action "${action}": expected one of ${ACTION_NAMES.join(', ')}`);
   }
   if (errnoRet !== undefined && action !== 'SCMP_ACT_ERRNO' && action !== 'SCMP_ACT_TRACE') {
-    throw new InvalidConfigError(field, `errnoRet ${errnoRet} is only valid with SCMP_ACT_ERRNO or SCMP_ACT_TRACE, not ${action}`);
+    throw new InvalidConfigError(field, `${errnoName} ${errnoRet} is only valid with SCMP_ACT_ERRNO or SCMP_ACT_TRACE, not ${action}`);
   }
   if (errnoRet !== undefined && !(Number.isInteger(errnoRet) && errnoRet >= 0 && errnoRet <= SECCOMP_RET_DATA)) {
-    throw new InvalidConfigError(field, `invalid errnoRet ${errnoRet}: expected an integer from 0 to 65535`);
+    throw new InvalidConfigError(field, `invalid ${errnoName} ${errnoRet}: expected an integer from 0 to 65535`);
   }
   const data = errnoRet ?? EPERM;
   switch (action) {

@@ -368,6 +368,7 @@ describe('errors and warnings', () => {
     rejects(profile([{ names: ['read'], action: 'ALLOW' }]), 'linux.seccomp.syscalls[0].action', /unknown seccomp action "ALLOW"/);
     rejects(profile([{ names: ['read'], action: 'SCMP_ACT_ALLOW', errnoRet: 1 }]), 'linux.seccomp.syscalls[0].action', /errnoRet 1 is only valid with SCMP_ACT_ERRNO/);
     rejects(profile([{ names: ['read'], action: 'SCMP_ACT_ERRNO', errnoRet: 70000 }]), 'linux.seccomp.syscalls[0].action', /invalid errnoRet 70000/);
+    rejects(profile([], { defaultAction: 'SCMP_ACT_ALLOW', defaultErrnoRet: 5 }), 'linux.seccomp.defaultAction', /defaultErrnoRet 5 is only valid with SCMP_ACT_ERRNO/);
     rejects(profile([], { defaultAction: 'SCMP_ACT_NOTIFY' }), 'linux.seccomp.defaultAction', /cannot be the default action/);
     rejects(profile([{ names: ['read', 'write'], action: 'SCMP_ACT_NOTIFY' }]), 'linux.seccomp.syscalls[0].names', /cannot be used for the write syscall/);
   });

@@ -79,7 +79,7 @@ export function compileSeccomp(profile: LinuxSeccomp, opts: CompileSeccompOption
   const native = opts.nativeArch ?? nativeSeccompArch();
   if (native === undefined) throw new InvalidConfigError('linux.seccomp', `seccomp is not supported on this architecture (${process.arch})`);
   if (typeof profile.defaultAction !== 'string') throw new InvalidConfigError('linux.seccomp.defaultAction', 'expected an action such as SCMP_ACT_ERRNO');
-  const defaultAction = actionValue('linux.seccomp.defaultAction', profile.defaultAction, profile.defaultErrnoRet);
+  const defaultAction = actionValue('linux.seccomp.defaultAction', profile.defaultAction, profile.defaultErrnoRet, 'defaultErrnoRet');
   // the supervisor would have to answer every syscall of the runtime's own last steps
   if (defaultAction === SECCOMP_RET_USER_NOTIF) throw new InvalidConfigError('linux.seccomp.defaultAction', 'SCMP_ACT_NOTIFY cannot be the default action');
   const badArch = opts.badArchAction ?? SECCOMP_RET_KILL_PROCESS;
