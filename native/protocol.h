@@ -90,7 +90,7 @@ enum berth_op {
   OP_CAPSET = 36,         /* ints: effective, permitted, inheritable (64-bit masks) */
   OP_CAP_AMBIENT = 37,    /* ints: mask */
   OP_NO_NEW_PRIVS = 38,
-  OP_SECCOMP = 39,        /* ints: flags, listener_slot; strs: bpf program bytes */
+  OP_SECCOMP = 39,        /* ints: flags, listener_slot, state_index; strs: bpf program bytes */
   OP_UMASK = 40,          /* ints: mask */
   OP_CHDIR = 41,          /* strs: path */
   OP_CLOSE_FDS = 42,      /* ints: first fd to close-on-exec */

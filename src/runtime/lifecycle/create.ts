@@ -79,6 +79,10 @@ export async function createContainerProcess(ctx: RuntimeContext, opts: CreateOp
     rollback.push('removing the cgroups', () => removeCgroupDirs(cgroupsCreated));
 
     mark('create: cgroups made');
+    // compiled here, before anything runs, so a bad profile is a create error; loaded only when
+    // the config has a filter (the syscall tables are not small)
+    const seccomp = spec.linux?.seccomp ? (await import('../seccomp/compile.ts')).compileSeccomp(spec.linux.seccomp) : undefined;
+    for (const w of seccomp?.warnings ?? []) ctx.log.warn(`linux.seccomp: ${w}`);
     const { plan, warnings } = buildCreatePlan(spec, {
       bundle,
       rootfs,
@@ -89,6 +93,7 @@ export async function createContainerProcess(ctx: RuntimeContext, opts: CreateOp
       cgroups,
       foreground,
       ...(opts.monitor ? { monitor: opts.monitor } : {}),
+      ...(seccomp ? { seccomp } : {}),
       host: hostFacts(),
     });
     for (const w of warnings) ctx.log.warn(w);
@@ -132,7 +137,14 @@ export async function createContainerProcess(ctx: RuntimeContext, opts: CreateOp
           hooksFailed = true;
           throw err;
         }
-        helper.channel.sendContinue([JSON.stringify(state), JSON.stringify(hookState(base, 'created', pid))]);
+        const processState = {
+          ociVersion: OCI_VERSION,
+          fds: ['seccompFd'],
+          pid,
+          metadata: spec.linux?.seccomp?.listenerMetadata ?? '',
+          state: hookState(base, 'creating', pid),
+        };
+        helper.channel.sendContinue([JSON.stringify(state), JSON.stringify(hookState(base, 'created', pid)), JSON.stringify(processState)]);
       } else if (m.type === MsgType.WARNING) {
         ctx.log.warn(errorFromHelper(plan, m.step, m.errno, m.detail).message);
       } else if (m.type === MsgType.ERROR) {

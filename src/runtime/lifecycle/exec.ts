@@ -81,7 +81,13 @@ export async function execProcess(ctx: RuntimeContext, opts: ExecOptions): Promi
   const p = execProcessSpec(record.config.process, opts);
   checkSpec({ ociVersion: record.ociVersion, process: p }, { bundle: record.bundle, forCreate: false });
   if (p.terminal && opts.detach && !opts.consoleSocket) throw new UsageError('--tty with --detach needs --console-socket');
+  const profile = record.config.linux?.seccomp;
+  if (profile?.syscalls?.some((sc) => sc.action === 'SCMP_ACT_NOTIFY')) {
+    throw new UsageError('exec into a container whose seccomp profile uses SCMP_ACT_NOTIFY is not supported yet');
+  }
+  const seccomp = profile ? (await import('../seccomp/compile.ts')).compileSeccomp(profile) : undefined;
   const { plan, warnings } = buildExecPlan(record.config, p, {
+    ...(seccomp ? { seccomp } : {}),
     initPid: record.pid,
     cgroups: record.cgroups,
     ...(opts.consoleSocket ? { consoleSocket: resolve(opts.consoleSocket) } : {}),

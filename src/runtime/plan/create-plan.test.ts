@@ -7,6 +7,8 @@ import { Op, Stage, WaitMode } from '../helper/protocol.ts';
 import { CLONE, MS } from './linux-constants.ts';
 import type { Spec } from '../../oci/runtime-spec.ts';
 import type { PlanStep } from '../helper/plan.ts';
+import { DOCKER_DEFAULT_CAPS } from '../docker-defaults.ts';
+import { capabilityNumber } from '../capabilities.ts';
 
 const host = { lastCap: () => 40, hasKcore: () => true, mountPointOf: () => '/' };
 
@@ -27,6 +29,7 @@ const ops = (steps: PlanStep[], op: number): PlanStep[] => steps.filter((s) => s
 test('the create plan follows crun\'s order: mounts, hooks, masks, pivot, hostname, identity, barrier, exec', () => {
   const s = spec((x) => {
     x.hooks = { createContainer: [{ path: '/bin/true' }] };
+    x.process!.noNewPrivileges = true;
   });
   const { plan, hasHookSync } = buildCreatePlan(s, input());
   const st = plan.steps;
@@ -116,7 +119,7 @@ test('process steps: rlimits, bounding set, groups and ids, capabilities, umask 
   assert.deepEqual(ops(plan.steps, Op.SETGROUPS)[0]!.ints, [5, 6]);
   assert.deepEqual(ops(plan.steps, Op.UMASK)[0]!.ints, [0o027]);
   const bounding = ops(plan.steps, Op.CAP_BOUNDING)[0]!;
-  assert.equal(bounding.ints[0], (1n << 29n) | (1n << 5n) | (1n << 10n));
+  assert.equal(bounding.ints[0], DOCKER_DEFAULT_CAPS.reduce((m, c) => m | (1n << BigInt(capabilityNumber(c)!)), 0n));
   const exec = ops(plan.steps, Op.EXEC)[0]!;
   assert.deepEqual(exec.strs, ['sh', 'A=1', 'HOME=/']);
   assert.deepEqual(exec.ints, [1, 127, 126]);

@@ -8,6 +8,8 @@ import { addRootfsSteps, addRootfsFinishSteps, addTerminalSteps } from './rootfs
 import { addProcessSteps, addHookRun } from './process-steps.ts';
 import type { HostFacts } from './host-facts.ts';
 import { O, S_IF } from './linux-constants.ts';
+import type { CompiledSeccomp } from '../seccomp/compile.ts';
+import { SECCOMP_FILTER_FLAG_NEW_LISTENER } from '../seccomp/flags.ts';
 
 export interface CreatePlanInput {
   bundle: string;
@@ -21,6 +23,8 @@ export interface CreatePlanInput {
   foreground: boolean;
   // the engine's containers: the helper stays as their monitor (native/steps/monitor.c)
   monitor?: MonitorOptions;
+  // linux.seccomp compiled (before clone, so a bad profile is a create error)
+  seccomp?: CompiledSeccomp;
   host: HostFacts;
 }
 
@@ -80,9 +84,12 @@ function addMonitorSteps(b: PlanBuilder, m: MonitorOptions, terminal: boolean): 
   monitorSlots.set(b, slots);
 }
 
+// The states the runtime sends in CONTINUE, by index.
+export const STATE_INDEX = { CREATE_CONTAINER: 0, START_CONTAINER: 1, SECCOMP_LISTENER: 2 } as const;
+
 export interface CreatePlan {
   plan: HelperPlan;
-  // the helper asks for the runtime-namespace hooks (MSG_HOOKS) only when this is set
+  // the helper asks for the runtime-namespace hooks and the states (MSG_HOOKS) only when this is set
   hasHookSync: boolean;
   warnings: string[];
 }
@@ -126,10 +133,18 @@ export function buildCreatePlan(spec: Spec, input: CreatePlanInput): CreatePlan 
   if (input.monitor) addMonitorSteps(b, input.monitor, process.terminal === true);
 
   const h = spec.hooks ?? {};
-  const hasHookSync = [h.prestart, h.createRuntime, h.createContainer, h.startContainer].some((l) => (l?.length ?? 0) > 0);
+  const listenerPath = input.seccomp && (input.seccomp.flags & SECCOMP_FILTER_FLAG_NEW_LISTENER) !== 0 ? spec.linux?.seccomp?.listenerPath : undefined;
+  // the seccomp listener gets the container process state, pid included: it comes with the hooks'
+  const hasHookSync = listenerPath !== undefined || [h.prestart, h.createRuntime, h.createContainer, h.startContainer].some((l) => (l?.length ?? 0) > 0);
   if (hasHookSync) {
     b.add(Stage.INIT, Op.HOOK_SYNC, 'hooks (prestart, createRuntime)', [0]);
-    (h.createContainer ?? []).forEach((hook, i) => addHookRun(b, `hooks.createContainer[${i}] ("${hook.path}")`, hook, 0));
+    (h.createContainer ?? []).forEach((hook, i) => addHookRun(b, `hooks.createContainer[${i}] ("${hook.path}")`, hook, STATE_INDEX.CREATE_CONTAINER));
+  }
+  let listener: { slot: number; stateIndex: number } | undefined;
+  if (listenerPath) {
+    const slot = b.slot();
+    b.add(Stage.PARENT_PRE, Op.CONNECT_UNIX, `linux.seccomp.listenerPath "${listenerPath}"`, [slot], [listenerPath]);
+    listener = { slot, stateIndex: STATE_INDEX.SECCOMP_LISTENER };
   }
 
   addRootfsFinishSteps(b, spec, root, rootfsInput);
@@ -141,7 +156,8 @@ export function buildCreatePlan(spec: Spec, input: CreatePlanInput): CreatePlan 
     setsid: true,
     lastCap: input.host.lastCap(),
     rootfs: input.rootfs,
-    startHookStateIndex: 1,
+    startHookStateIndex: STATE_INDEX.START_CONTAINER,
+    ...(input.seccomp ? { seccomp: { compiled: input.seccomp, ...(listener ? { listener } : {}) } } : {}),
     warnings,
   });
 

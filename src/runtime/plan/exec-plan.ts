@@ -7,9 +7,11 @@ import { addProxySteps } from './rootfs-steps.ts';
 import { O } from './linux-constants.ts';
 import { addCgroupEntry } from './cgroup-steps.ts';
 import type { CgroupDir } from '../cgroups/placement.ts';
+import type { CompiledSeccomp } from '../seccomp/compile.ts';
 
 export interface ExecPlanInput {
   initPid: number;
+  seccomp?: CompiledSeccomp;
   cgroups: CgroupDir[];
   consoleSocket?: string;
   detach: boolean;
@@ -71,6 +73,7 @@ export function buildExecPlan(spec: Spec, p: Process, input: ExecPlanInput): { p
     setsid: p.terminal === true,
     lastCap: input.lastCap,
     rootfs: input.rootfs,
+    ...(input.seccomp ? { seccomp: { compiled: input.seccomp } } : {}),
     warnings,
   });
   return { plan: b.build(), warnings };

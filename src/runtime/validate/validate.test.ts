@@ -75,7 +75,7 @@ test('rootfs that does not exist or is not a directory', () => {
 test('rlimits, capabilities, devices, sysctl, hooks, propagation', () => {
   rejects('process.rlimits[1].type', /unknown rlimit "RLIMIT_BOGUS"/, (s) => s.process!.rlimits!.push({ type: 'RLIMIT_BOGUS', soft: 1, hard: 1 }));
   rejects('process.rlimits[0]', /soft limit 5 is above hard limit 1/, (s) => (s.process!.rlimits = [{ type: 'RLIMIT_NOFILE', soft: 5, hard: 1 }]));
-  rejects('process.capabilities.bounding[3]', /unknown capability "CAP_FLY"/, (s) => s.process!.capabilities!.bounding!.push('CAP_FLY'));
+  rejects('process.capabilities.bounding[14]', /unknown capability "CAP_FLY"/, (s) => s.process!.capabilities!.bounding!.push('CAP_FLY'));
   rejects('linux.devices[0].type', /unknown device type "x"/, (s) => (s.linux!.devices = [{ path: '/dev/x', type: 'x', major: 1, minor: 1 }]));
   rejects('linux.sysctl.net.ipv4.ip_forward', /need a network namespace/, (s) => {
     s.linux!.namespaces = s.linux!.namespaces!.filter((n) => n.type !== 'network');
