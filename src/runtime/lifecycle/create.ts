@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { compileSeccompCached } from '../seccomp/cache.ts';
 import { closeSync, openSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { OCI_VERSION, type State } from '../../oci/runtime-spec.ts';
@@ -81,7 +82,7 @@ export async function createContainerProcess(ctx: RuntimeContext, opts: CreateOp
     mark('create: cgroups made');
     // compiled here, before anything runs, so a bad profile is a create error; loaded only when
     // the config has a filter (the syscall tables are not small)
-    const seccomp = spec.linux?.seccomp ? (await import('../seccomp/compile.ts')).compileSeccomp(spec.linux.seccomp) : undefined;
+    const seccomp = spec.linux?.seccomp ? await compileSeccompCached(spec.linux.seccomp, join(ctx.root, '.cache', 'seccomp')) : undefined;
     for (const w of seccomp?.warnings ?? []) ctx.log.warn(`linux.seccomp: ${w}`);
     const { plan, warnings } = buildCreatePlan(spec, {
       bundle,

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { compileSeccompCached } from '../seccomp/cache.ts';
 import type { Process } from '../../oci/runtime-spec.ts';
 import { readRecord } from '../state/container-record.ts';
 import { deriveStatus } from '../state/status.ts';
@@ -85,7 +86,7 @@ export async function execProcess(ctx: RuntimeContext, opts: ExecOptions): Promi
   if (profile?.syscalls?.some((sc) => sc.action === 'SCMP_ACT_NOTIFY')) {
     throw new UsageError('exec into a container whose seccomp profile uses SCMP_ACT_NOTIFY is not supported yet');
   }
-  const seccomp = profile ? (await import('../seccomp/compile.ts')).compileSeccomp(profile) : undefined;
+  const seccomp = profile ? await compileSeccompCached(profile, join(ctx.root, '.cache', 'seccomp')) : undefined;
   const { plan, warnings } = buildExecPlan(record.config, p, {
     ...(seccomp ? { seccomp } : {}),
     initPid: record.pid,
