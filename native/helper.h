@@ -60,6 +60,7 @@ void step_ns(struct ctx *c, const struct step *s);
 void step_process(struct ctx *c, const struct step *s);
 void step_tty(struct ctx *c, const struct step *s);
 void step_hooks(struct ctx *c, const struct step *s);
+void step_bpf_devices(struct ctx *c, const struct step *s);
 void proxy_tty(struct ctx *c, int master, pid_t child, int *status);
 void send_fd_to(struct ctx *c, int sock, int fd, const char *name, size_t namelen);
 

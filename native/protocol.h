@@ -100,6 +100,7 @@ enum berth_op {
   OP_SET_DUMPABLE = 48,   /* ints: on */
   OP_RESET_SIGNALS = 49,
   OP_OPEN_ROOT = 50,      /* ints: slot; strs: path (a directory, opened O_PATH) */
+  OP_BPF_DEVICES = 60,    /* strs: cgroup v2 directory, program (struct bpf_insn[]), license */
 };
 
 enum berth_msg_type {

@@ -16,15 +16,38 @@ function reason(err: unknown): string {
   return typeof e.errno === 'number' ? describeErrno(-e.errno) : (e.message ?? String(err));
 }
 
+export interface CgroupWrite {
+  path: string;
+  value: string;
+}
+
+// Every write, in order, while a recorder is active. cgroupfs files such as devices.allow or
+// io.max take one command per write and show a summary when read, so the order and number of
+// writes is what tests against a plain directory check. `after` runs once a write succeeded:
+// tests use it to play the kernel's part (a freezer.state that says FREEZING for a while).
+interface Recorder {
+  writes: CgroupWrite[];
+  after: ((w: CgroupWrite) => void) | undefined;
+}
+let recorders: Recorder[] = [];
+
+export function recordCgroupWrites(after?: (w: CgroupWrite) => void): { writes: CgroupWrite[]; stop(): void } {
+  const r: Recorder = { writes: [], after };
+  recorders.push(r);
+  return { writes: r.writes, stop: () => void (recorders = recorders.filter((x) => x !== r)) };
+}
+
 // One write(2) per call: cgroupfs parses each write as one command, so a value must never be
 // split (writeFileSync writes a short string in one call).
 export function writeCgroupFile(dir: string, file: string, value: string): void {
   const path = join(dir, file);
+  for (const r of recorders) r.writes.push({ path, value });
   try {
     writeFileSync(path, value);
   } catch (err) {
     throw new SystemError('E_CGROUP_WRITE', `writing "${value}" to ${path}: ${reason(err)}`, errnoOf(err), { cause: err });
   }
+  for (const r of recorders) r.after?.({ path, value });
 }
 
 export function readCgroupFile(dir: string, file: string): string {

@@ -71,6 +71,7 @@ export const Op = {
   SET_DUMPABLE: 48,
   RESET_SIGNALS: 49,
   OPEN_ROOT: 50,
+  BPF_DEVICES: 60,
 } as const;
 export type Op = (typeof Op)[keyof typeof Op];
 

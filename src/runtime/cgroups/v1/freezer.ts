@@ -3,9 +3,10 @@ import { readCgroupFile, writeCgroupFile } from '../cgroup-file.ts';
 import type { FreezerState } from '../freezer-state.ts';
 
 // cgroup v1 freezer: freezer.state takes FROZEN or THAWED and reads FREEZING until every task
-// has stopped. A task in uninterruptible sleep (D state) can keep a cgroup FREEZING for as long
-// as it sleeps; like runc, berth then thaws and tries again, and gives up after `timeoutMs`,
-// leaving the cgroup thawed rather than half frozen.
+// has stopped. New tasks forking meanwhile, or one in uninterruptible sleep, can keep it
+// FREEZING; like runc, berth writes FROZEN again on every poll, thaws briefly now and then so
+// stragglers get through, and after `timeoutMs` gives up and leaves the cgroup thawed rather
+// than half frozen.
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -18,21 +19,19 @@ export function readV1FreezerState(dir: string): FreezerState {
 
 export async function freezeV1(dir: string, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  for (let attempt = 0; ; attempt++) {
+  for (let i = 0; ; i++) {
     writeCgroupFile(dir, 'freezer.state', 'FROZEN');
-    // poll: short waits first, the common case is a few milliseconds
-    for (let i = 0; i < 100; i++) {
-      if (readV1FreezerState(dir) === 'frozen') return;
+    if (readV1FreezerState(dir) === 'frozen') return;
+    if (Date.now() >= deadline) break;
+    if (i % 25 === 24) {
+      writeCgroupFile(dir, 'freezer.state', 'THAWED');
+      await sleep(10);
+    } else {
       await sleep(Math.min(1 + i, 10));
     }
-    if (Date.now() > deadline) {
-      writeCgroupFile(dir, 'freezer.state', 'THAWED');
-      throw new SystemError('E_CGROUP_FREEZE', `freezing ${dir}: still FREEZING after ${timeoutMs} ms (a task may be in uninterruptible sleep); thawed it again`, 'ETIMEDOUT');
-    }
-    // a thaw and refreeze gives tasks stuck between signals another chance (runc does this too)
-    writeCgroupFile(dir, 'freezer.state', 'THAWED');
-    await sleep(Math.min(10 * (attempt + 1), 100));
   }
+  writeCgroupFile(dir, 'freezer.state', 'THAWED');
+  throw new SystemError('E_CGROUP_FREEZE', `freezing ${dir}: still FREEZING after ${timeoutMs} ms (a task may be in uninterruptible sleep); thawed it again`, 'ETIMEDOUT');
 }
 
 export async function thawV1(dir: string): Promise<void> {

@@ -30,11 +30,12 @@ function applyIo(r: LinuxResources, dir: string, report: ApplyReport): void {
   checkBlockIO(b);
   if (b.leafWeight) report.warnings.push(`${F}.leafWeight: ignored on cgroup v2 (leaf weights were a CFQ feature)`);
   const bfq = hasCgroupFile(dir, 'io.bfq.weight');
+  // read the format before writing to the file
+  const perDeviceBfq = bfq && bfqTakesDeviceWeights(dir);
   if (b.weight) {
     if (bfq) writeCgroupFile(dir, 'io.bfq.weight', String(b.weight));
     else writeCgroupFile(dir, 'io.weight', String(convertBlkioWeightToIoWeight(b.weight)));
   }
-  const perDeviceBfq = bfq && bfqTakesDeviceWeights(dir);
   b.weightDevice?.forEach((d, i) => {
     if (d.leafWeight) report.warnings.push(`${F}.weightDevice[${i}].leafWeight: ignored on cgroup v2 (leaf weights were a CFQ feature)`);
     if (!d.weight) return;
