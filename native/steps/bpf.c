@@ -25,12 +25,16 @@ static uint64_t ptr(const void *p) {
   return (uint64_t)(uintptr_t)p;
 }
 
-/* The verifier's verdict is the last non-empty line of its log. */
-static const char *last_line(char *log) {
-  size_t n = strlen(log);
-  while (n > 0 && (log[n - 1] == '\n' || log[n - 1] == ' ')) log[--n] = '\0';
-  char *nl = strrchr(log, '\n');
-  return nl ? nl + 1 : log;
+/* The verifier's verdict is the last line of its log before the "processed N insns" summary. */
+static const char *verifier_reason(char *log) {
+  for (;;) {
+    size_t n = strlen(log);
+    while (n > 0 && (log[n - 1] == '\n' || log[n - 1] == ' ')) log[--n] = '\0';
+    char *nl = strrchr(log, '\n');
+    char *last = nl ? nl + 1 : log;
+    if (strncmp(last, "processed ", 10) != 0 || last == log) return last;
+    *last = '\0';
+  }
 }
 
 static int load_program(struct ctx *c, const struct step *s, const char *license) {
@@ -52,7 +56,7 @@ static int load_program(struct ctx *c, const struct step *s, const char *license
     a.log_buf = ptr(log);
     a.log_size = sizeof log;
     a.log_level = 1;
-    if (sys_bpf(BPF_PROG_LOAD, &a) < 0 && log[0]) fail(c, err, "loading the device program (%u instructions): %s", a.insn_cnt, last_line(log));
+    if (sys_bpf(BPF_PROG_LOAD, &a) < 0 && log[0]) fail(c, err, "loading the device program (%u instructions): %s", a.insn_cnt, verifier_reason(log));
   }
   fail(c, err, "loading the device program (%u instructions)", a.insn_cnt);
 }
