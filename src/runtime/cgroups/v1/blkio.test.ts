@@ -90,3 +90,10 @@ test('stats take the first group with data (throttle counters when BFQ is idle)'
   ]);
   assert.equal(s.blkio.ioServiceBytesRecursive.length, 2);
 });
+
+test('a weight on a kernel with neither CFQ nor BFQ is a clear error', (t) => {
+  const fx = makeCgroupFixture();
+  t.after(fx.cleanup);
+  const dir = fx.dir('blkio/c1', { 'blkio.throttle.read_bps_device': '' });
+  assert.throws(() => v1Blkio.apply({ blockIO: { weight: 500 } }, dir, emptyApplyReport()), /linux\.resources\.blockIO\.weight: this kernel has no proportional io control/);
+});

@@ -1,4 +1,5 @@
 import type { LinuxBlockIO, LinuxResources } from '../../../oci/runtime-spec.ts';
+import { InvalidConfigError } from '../../../lib/errors.ts';
 import type { ApplyReport, CgroupController } from '../controller.ts';
 import { hasCgroupFile, parseCgroupUint, readCgroupFileIfExists, writeCgroupFile } from '../cgroup-file.ts';
 import { checkDeviceNumber, checkInteger } from '../resource-checks.ts';
@@ -59,7 +60,12 @@ function applyBlkio(r: LinuxResources, dir: string, report: ApplyReport): void {
   const bfq = hasCgroupFile(dir, 'blkio.bfq.weight');
   const weightFile = bfq ? 'blkio.bfq.weight' : 'blkio.weight';
   const weightDeviceFile = bfq ? 'blkio.bfq.weight_device' : 'blkio.weight_device';
-  if (b.weight) writeCgroupFile(dir, weightFile, String(b.weight));
+  if (b.weight) {
+    if (!bfq && !hasCgroupFile(dir, 'blkio.weight')) {
+      throw new InvalidConfigError(`${F}.weight`, 'this kernel has no proportional io control (neither blkio.bfq.weight, the BFQ scheduler, nor CFQ\'s blkio.weight)');
+    }
+    writeCgroupFile(dir, weightFile, String(b.weight));
+  }
   const hasLeaf = hasCgroupFile(dir, 'blkio.leaf_weight');
   if (b.leafWeight) {
     if (hasLeaf) writeCgroupFile(dir, 'blkio.leaf_weight', String(b.leafWeight));

@@ -76,3 +76,13 @@ test('stats from io.stat in runc\'s v1 shape', (t) => {
     { major: 254n, minor: 0n, op: 'Write', value: 2n },
   ]);
 });
+
+test('a weight on a kernel without BFQ or iocost is a clear error', (t) => {
+  const fx = makeCgroupFixture();
+  t.after(fx.cleanup);
+  const files = { ...V2_LEAF_FILES };
+  delete files['io.weight'];
+  const dir = fx.dir('c1', files);
+  assert.throws(() => v2Io.apply({ blockIO: { weight: 500 } }, dir, emptyApplyReport()), /linux\.resources\.blockIO\.weight: this kernel has no proportional io control/);
+  assert.deepEqual(fx.writes(), []);
+});

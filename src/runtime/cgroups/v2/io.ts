@@ -1,4 +1,5 @@
 import type { LinuxResources } from '../../../oci/runtime-spec.ts';
+import { InvalidConfigError } from '../../../lib/errors.ts';
 import type { ApplyReport, CgroupController } from '../controller.ts';
 import { hasCgroupFile, parseCgroupUint, parseNestedKeyed, readCgroupFileIfExists, writeCgroupFile } from '../cgroup-file.ts';
 import type { BlkioEntry, CgroupStats } from '../stats.ts';
@@ -34,7 +35,8 @@ function applyIo(r: LinuxResources, dir: string, report: ApplyReport): void {
   const perDeviceBfq = bfq && bfqTakesDeviceWeights(dir);
   if (b.weight) {
     if (bfq) writeCgroupFile(dir, 'io.bfq.weight', String(b.weight));
-    else writeCgroupFile(dir, 'io.weight', String(convertBlkioWeightToIoWeight(b.weight)));
+    else if (hasCgroupFile(dir, 'io.weight')) writeCgroupFile(dir, 'io.weight', String(convertBlkioWeightToIoWeight(b.weight)));
+    else throw new InvalidConfigError(`${F}.weight`, 'this kernel has no proportional io control (neither io.bfq.weight, the BFQ scheduler, nor io.weight, iocost)');
   }
   b.weightDevice?.forEach((d, i) => {
     if (d.leafWeight) report.warnings.push(`${F}.weightDevice[${i}].leafWeight: ignored on cgroup v2 (leaf weights were a CFQ feature)`);
