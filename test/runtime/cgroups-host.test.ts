@@ -10,6 +10,7 @@ import { createCgroupManager, type CgroupManager } from '../../src/runtime/cgrou
 import { formatStatsEvent } from '../../src/runtime/cgroups/runc-events.ts';
 import { OomKillCounter } from '../../src/runtime/cgroups/oom-events.ts';
 import { InvalidConfigError } from '../../src/lib/errors.ts';
+import { recordCgroupWrites } from '../../src/runtime/cgroups/cgroup-file.ts';
 
 // The cgroup manager against this machine's real cgroup v1 hierarchies (and its hybrid
 // cgroup2), as root. Each test makes its own cgroups named berth-test-<pid>-<n> and removes
@@ -135,6 +136,12 @@ test('devices: deny all, then the allows; a denied device cannot be opened', asy
   assert.match(p.output(), /null-ok/);
   assert.match(p.output(), /Operation not permitted/);
   assert.match(p.output(), /zero-denied/);
+  // the same rules again (an update that keeps them): nothing is written, so the running
+  // container never sees the moment of "deny all"
+  const rec = recordCgroupWrites();
+  cg.m.update({ devices: [{ allow: false, access: 'rwm' }, { allow: true, type: 'c', major: 1, minor: 3, access: 'rwm' }, { allow: true, type: 'c', major: 136, access: 'rw' }] });
+  rec.stop();
+  assert.deepEqual(rec.writes, []);
 });
 
 test('freeze and thaw a running process', async (t) => {
@@ -210,6 +217,10 @@ test('what this host cannot do is refused with the reason, touching nothing', (t
       assert.throws(() => cg.m.apply({ hugepageLimits: [{ pageSize: '2MB', limit: 0 }] }), /linux\.resources\.hugepageLimits: needs the hugetlb controller, which is not enabled in .*cgroup\.subtree_control; berth does not change cgroups it did not create/);
       assert.equal(readFileSync(join(v2.mountPoint, 'cgroup.subtree_control'), 'utf8'), subtree, 'the host root is untouched');
     }
+  }
+  if (v2) {
+    // unified keys reach only the cgroup2 part, and only for controllers that live there
+    assert.throws(() => cg.m.apply({ unified: { 'memory.high': '1G' } }), /the memory controller is mounted as cgroup v1 on this host/);
   }
   if (!layout.hierarchies.some((h) => h.controllers.includes('net_cls'))) {
     assert.throws(() => cg.m.apply({ network: { classID: 0x100001 } }), /the net_cls controller is not available on this host/);
