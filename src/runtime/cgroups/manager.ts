@@ -1,13 +1,11 @@
-import { readdirSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LinuxResources } from '../../oci/runtime-spec.ts';
 import { InvalidConfigError, SystemError } from '../../lib/errors.ts';
-import { hasErrnoCode } from '../../lib/errno.ts';
 import { selectCgroupDriver, type CgroupDriver, type CgroupMode } from './cgroup-drivers.ts';
 import { readCgroupFileIfExists } from './cgroup-file.ts';
 import { emptyApplyReport, type ApplyReport } from './controller.ts';
 import type { FreezerState } from './freezer-state.ts';
-import { cgroupPids, pidsDir, type CgroupDir } from './placement.ts';
+import { cgroupPids, pidsDir, removeCgroupDirs, type CgroupDir } from './placement.ts';
 import { emptyStats, type CgroupStats } from './stats.ts';
 import { checkControllersAvailable, delegateInCreatedDirs } from './subtree-control.ts';
 import { freezeV1, readV1FreezerState, thawV1 } from './v1/freezer.ts';
@@ -152,40 +150,8 @@ class CgroupfsManager implements CgroupManager {
   }
 
   destroy(): void {
-    removeCreatedDirs(this.#created);
+    removeCgroupDirs(this.#created);
   }
-}
-
-function hasSubdirectories(dir: string): boolean {
-  try {
-    return readdirSync(dir, { withFileTypes: true }).some((e) => e.isDirectory());
-  } catch {
-    return false;
-  }
-}
-
-// Deepest first. A cgroup whose last process has just exited can report EBUSY for a moment, so
-// that is retried briefly; a directory that still has child cgroups belongs to others now.
-export function removeCreatedDirs(paths: readonly string[]): void {
-  const errors: string[] = [];
-  for (const p of [...paths].sort((a, b) => b.length - a.length)) {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        rmdirSync(p);
-        break;
-      } catch (err) {
-        if (hasErrnoCode(err, 'ENOENT')) break;
-        if (hasErrnoCode(err, 'EBUSY') && hasSubdirectories(p)) break;
-        if (hasErrnoCode(err, 'EBUSY') && attempt < 50) {
-          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
-          continue;
-        }
-        errors.push(`${p}: ${(err as Error).message}`);
-        break;
-      }
-    }
-  }
-  if (errors.length > 0) throw new SystemError('E_CGROUP_REMOVE', `removing cgroup: ${errors.join('; ')}`, 'EBUSY');
 }
 
 export function createCgroupManager(dirs: CgroupDir[], options: CgroupManagerOptions = {}): CgroupManager {
