@@ -1,6 +1,6 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { requires } from '../helpers/requires.ts';
 import { spawnInCgroups, waitFor } from '../helpers/cgroup-process.ts';
@@ -242,4 +242,16 @@ test('destroy removes what was created and leaves a shared parent that others st
   createCgroupManager(a, { created: createdA }).destroy();
   assert.ok(a.every((d) => !existsSync(d.path)));
   assert.ok(b.every((d) => existsSync(d.path)), 'b and the parent stay');
+});
+
+test('destroy also removes cgroups the container made inside its own', (t) => {
+  if (needsV1Host(t)) return;
+  const id = `berth-test-${process.pid}-${++n}`;
+  const dirs = resolveCgroupDirs(layout, undefined, id);
+  const created = createCgroupDirs(dirs);
+  everything.push(...created);
+  const inner = dirs.filter((d) => !d.controllers.includes('cpuset')).map((d) => join(d.path, 'nested', 'deeper'));
+  for (const p of inner) mkdirSync(p, { recursive: true });
+  createCgroupManager(dirs, { created }).destroy();
+  assert.deepEqual(created.filter((p) => existsSync(p)), []);
 });

@@ -1,3 +1,4 @@
+import { readdirSync, type Dirent } from 'node:fs';
 import { join } from 'node:path';
 import type { LinuxResources } from '../../oci/runtime-spec.ts';
 import { InvalidConfigError, SystemError } from '../../lib/errors.ts';
@@ -149,9 +150,23 @@ class CgroupfsManager implements CgroupManager {
     return d?.version === 2 ? join(d.path, 'memory.events') : undefined;
   }
 
+  // Cgroups the container made below its own (a nested runtime, systemd in the container) go
+  // first, as runc removes them; a created parent with other children stays (placement.ts).
   destroy(): void {
-    removeCgroupDirs(this.#created);
+    const own = new Set(this.#created);
+    const nested = this.dirs.filter((d) => own.has(d.path)).flatMap((d) => descendantDirs(d.path));
+    removeCgroupDirs([...nested, ...this.#created]);
   }
+}
+
+function descendantDirs(dir: string): string[] {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  return entries.filter((e) => e.isDirectory()).flatMap((e) => [join(dir, e.name), ...descendantDirs(join(dir, e.name))]);
 }
 
 export function createCgroupManager(dirs: CgroupDir[], options: CgroupManagerOptions = {}): CgroupManager {
