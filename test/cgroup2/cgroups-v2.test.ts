@@ -13,7 +13,7 @@ import { createCgroupManager, type CgroupManager } from '../../src/runtime/cgrou
 import { formatStatsEvent } from '../../src/runtime/cgroups/runc-events.ts';
 import { OomKillCounter, watchOomKills } from '../../src/runtime/cgroups/oom-events.ts';
 import { encodeInsns, exit as bpfExit } from '../../src/runtime/cgroups/v2/bpf-instructions.ts';
-import { addNativeCgroupSteps } from '../../src/runtime/plan/cgroup-steps.ts';
+import { addNativeCgroupSteps } from '../../src/runtime/plan/cgroup-native-steps.ts';
 import { PlanBuilder } from '../../src/runtime/helper/plan.ts';
 import { InvalidConfigError } from '../../src/lib/errors.ts';
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PlanBuilder, encodePlan } from '../helper/plan.ts';
 import { Op, Stage } from '../helper/protocol.ts';
-import { addNativeCgroupSteps } from './cgroup-steps.ts';
+import { addNativeCgroupSteps } from './cgroup-native-steps.ts';
 
 test('a device program becomes one OP_BPF_DEVICES step: dir, program bytes, license', () => {
   const b = new PlanBuilder();
