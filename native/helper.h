@@ -62,6 +62,7 @@ void step_ns(struct ctx *c, const struct step *s);
 void step_process(struct ctx *c, const struct step *s);
 void step_tty(struct ctx *c, const struct step *s);
 void step_hooks(struct ctx *c, const struct step *s);
+void step_bpf_devices(struct ctx *c, const struct step *s);
 void proxy_tty(struct ctx *c, int master, pid_t child, int *status);
 void step_monitor_config(struct ctx *c, const struct step *s);
 void step_subreaper(struct ctx *c, const struct step *s);

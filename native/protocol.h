@@ -1,6 +1,6 @@
 /*
  * The wire protocol between berth's TypeScript runtime and this helper. Every id here is
- * mirrored in src/runtime/helper/protocol.ts; test/runtime/protocol-ids.test.ts checks that the
+ * mirrored in src/runtime/helper/protocol.ts; src/runtime/helper/protocol-ids.test.ts checks that the
  * two agree, so change both together.
  *
  *   node (berth-runtime)          H (helper, host ns)        S1 (namespaces)       S2 (init)
@@ -107,6 +107,7 @@ enum berth_op {
   OP_SUBREAPER = 53,      /* the helper adopts the container's orphans */
   OP_MONITOR = 54,        /* ints: stdout_slot, stderr_slot, stdin_slot, pty_slot, listen_slot,
                              log_max_size, log_max_files; strs: log_path, exit_file, exit command argv... */
+  OP_BPF_DEVICES = 60,    /* strs: cgroup v2 directory, program (struct bpf_insn[]), license */
 };
 
 enum berth_msg_type {

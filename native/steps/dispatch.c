@@ -72,6 +72,9 @@ int run_step(struct ctx *c, const struct step *s) {
   case OP_RESET_SIGNALS:
     step_process(c, s);
     return 0;
+  case OP_BPF_DEVICES:
+    step_bpf_devices(c, s);
+    return 0;
   default:
     fail(c, EINVAL, "internal error: unknown step op %u", s->op);
   }

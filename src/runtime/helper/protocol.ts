@@ -1,5 +1,5 @@
 // Ids of the helper protocol, mirrored from native/protocol.h (the sequence diagram is there).
-// test/runtime/protocol-ids.test.ts parses the header and checks every value here.
+// src/runtime/helper/protocol-ids.test.ts parses the header and checks every value here.
 
 export const PLAN_MAGIC = 0x48545242;
 export const PLAN_VERSION = 1;
@@ -76,6 +76,7 @@ export const Op = {
   LISTEN_UNIX: 52,
   SUBREAPER: 53,
   MONITOR: 54,
+  BPF_DEVICES: 60,
 } as const;
 export type Op = (typeof Op)[keyof typeof Op];
 
