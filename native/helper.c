@@ -161,6 +161,7 @@ int main(int argc, char **argv) {
   read_plan(&c);
 
   run_stage(&c, STAGE_PARENT_PRE);
+  if (c.plan.flags & PLAN_FLAG_NO_PROCESS) _exit(0);
 
   /* H <-> S1: S1 waits for its maps and cgroups; S1 answers with the pid of S2.
    * H -> S2: S2 waits until H has announced its pid, so MSG_PID is the first thing node reads. */

@@ -34,6 +34,8 @@
 #define BERTH_PLAN_MAGIC 0x48545242u /* "BRTH" little-endian */
 #define BERTH_PLAN_VERSION 1u
 #define BERTH_MAX_SLOTS 64
+/* plan.flags: run the PARENT_PRE steps only and exit (cgroup updates need no container process) */
+#define PLAN_FLAG_NO_PROCESS 1u
 
 enum berth_stage {
   STAGE_PARENT_PRE = 1,

@@ -191,6 +191,57 @@ export async function runRuntimeCli(argv: string[]): Promise<number> {
           exitCode = await execCommand(ctx(), id, command, o);
         });
     },
+    update: () => {
+      program
+        .command('update <container-id>')
+        .description('change the resource limits of a running container')
+        .option('-r, --resources <file>', 'a JSON LinuxResources file, or - for stdin')
+        .option('--memory <bytes>', 'memory limit (e.g. 512m)')
+        .option('--memory-swap <bytes>', 'memory plus swap limit, -1 for unlimited')
+        .option('--memory-reservation <bytes>', 'memory soft limit')
+        .option('--cpu-shares, --cpu-share <n>', 'relative CPU weight')
+        .option('--cpu-quota <us>', 'CPU time per period, -1 for unlimited')
+        .option('--cpu-period <us>', 'CPU period')
+        .option('--cpu-rt-runtime <us>', 'realtime CPU time per period')
+        .option('--cpu-rt-period <us>', 'realtime CPU period')
+        .option('--cpuset-cpus <list>', 'CPUs allowed (e.g. 0-1)')
+        .option('--cpuset-mems <list>', 'memory nodes allowed')
+        .option('--pids-limit <n>', 'maximum number of processes, -1 for unlimited')
+        .option('--blkio-weight <n>', 'block IO weight (10-1000)')
+        .action(async (id: string, o) => {
+          const { updateCommand } = await import('./update.ts');
+          await updateCommand(ctx(), id, o);
+        });
+    },
+    pause: () => {
+      program
+        .command('pause <container-id>')
+        .description('freeze every process of a container')
+        .action(async (id: string) => {
+          const { pauseContainer } = await import('../runtime/lifecycle/pause.ts');
+          await pauseContainer(ctx(), id);
+        });
+    },
+    resume: () => {
+      program
+        .command('resume <container-id>')
+        .description('thaw a paused container')
+        .action(async (id: string) => {
+          const { resumeContainer } = await import('../runtime/lifecycle/pause.ts');
+          await resumeContainer(ctx(), id);
+        });
+    },
+    events: () => {
+      program
+        .command('events <container-id>')
+        .description('stats every interval and OOM events, as JSON lines, until the container stops')
+        .option('--stats', 'print one stats event and exit')
+        .option('--interval <duration>', 'time between stats events', '5s')
+        .action(async (id: string, o) => {
+          const { eventsCommand } = await import('./events.ts');
+          await eventsCommand(ctx(), id, o);
+        });
+    },
   };
   const verb = findVerb(argv);
   const only = verb === 'ls' ? 'list' : verb;

@@ -13,6 +13,7 @@ export interface PlanStep {
 }
 
 export interface HelperPlan {
+  flags?: number;
   cloneFlags: number;
   waitMode: WaitMode;
   ttyProxySlot: number;
@@ -25,6 +26,7 @@ export interface HelperPlan {
 // without a kernel.
 export class PlanBuilder {
   readonly steps: PlanStep[] = [];
+  flags = 0;
   cloneFlags = 0;
   waitMode: WaitMode = WaitMode.DETACH;
   ttyProxySlot = -1;
@@ -41,7 +43,7 @@ export class PlanBuilder {
   }
 
   build(): HelperPlan {
-    return { cloneFlags: this.cloneFlags, waitMode: this.waitMode, ttyProxySlot: this.ttyProxySlot, cgroupSlot: this.cgroupSlot, steps: this.steps };
+    return { flags: this.flags, cloneFlags: this.cloneFlags, waitMode: this.waitMode, ttyProxySlot: this.ttyProxySlot, cgroupSlot: this.cgroupSlot, steps: this.steps };
   }
 }
 
@@ -60,7 +62,7 @@ export function encodePlan(plan: HelperPlan): Buffer {
   buf.writeUInt32LE(PLAN_MAGIC, 0);
   buf.writeUInt32LE(PLAN_VERSION, 4);
   buf.writeUInt32LE(plan.steps.length, 8);
-  buf.writeUInt32LE(0, 12);
+  buf.writeUInt32LE(plan.flags ?? 0, 12);
   buf.writeUInt32LE(plan.cloneFlags >>> 0, 16);
   buf.writeUInt32LE(plan.waitMode, 20);
   buf.writeInt32LE(plan.ttyProxySlot, 24);

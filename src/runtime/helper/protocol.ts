@@ -4,6 +4,8 @@
 export const PLAN_MAGIC = 0x48545242;
 export const PLAN_VERSION = 1;
 export const MAX_SLOTS = 64;
+// plan flags
+export const PLAN_FLAG_NO_PROCESS = 1;
 
 export const Stage = {
   PARENT_PRE: 1,

@@ -8,7 +8,9 @@ import { resolveBundlePath } from '../bundle-paths.ts';
 import { buildCreatePlan, type MonitorOptions } from '../plan/create-plan.ts';
 import { hostFacts } from '../plan/host-facts.ts';
 import { hostCgroupLayout } from '../cgroups/detect.ts';
-import { createCgroupDirs, removeCgroupDirs, resolveCgroupDirs } from '../cgroups/placement.ts';
+import { createCgroupDirs, resolveCgroupDirs } from '../cgroups/placement.ts';
+import { createCgroupManager } from '../cgroups/manager.ts';
+import { containerDeviceRules } from '../cgroups/container-device-rules.ts';
 import { spawnHelper, errorFromHelper, type SpawnedHelper } from '../helper/spawn.ts';
 import type { HelperPlan } from '../helper/plan.ts';
 import { MsgType } from '../helper/protocol.ts';
@@ -77,7 +79,11 @@ export async function createContainerProcess(ctx: RuntimeContext, opts: CreateOp
     rollback.push('removing the state directory', () => removeContainerDir(ctx.root, opts.id));
     const cgroups = resolveCgroupDirs(hostCgroupLayout(), spec.linux?.cgroupsPath, opts.id);
     const cgroupsCreated = createCgroupDirs(cgroups);
-    rollback.push('removing the cgroups', () => removeCgroupDirs(cgroupsCreated));
+    const cgroupManager = createCgroupManager(cgroups, { created: cgroupsCreated });
+    rollback.push('removing the cgroups', () => cgroupManager.destroy());
+    // the limits are written before the container process exists
+    const applied = cgroupManager.apply({ ...spec.linux?.resources, devices: containerDeviceRules(spec.linux) });
+    for (const w of applied.warnings) ctx.log.warn(w);
 
     mark('create: cgroups made');
     // compiled here, before anything runs, so a bad profile is a create error; loaded only when
@@ -95,6 +101,7 @@ export async function createContainerProcess(ctx: RuntimeContext, opts: CreateOp
       foreground,
       ...(opts.monitor ? { monitor: opts.monitor } : {}),
       ...(seccomp ? { seccomp } : {}),
+      cgroupNative: applied.native,
       host: hostFacts(),
     });
     for (const w of warnings) ctx.log.warn(w);

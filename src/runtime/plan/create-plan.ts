@@ -9,6 +9,8 @@ import { addProcessSteps, addHookRun } from './process-steps.ts';
 import type { HostFacts } from './host-facts.ts';
 import { O, S_IF } from './linux-constants.ts';
 import type { CompiledSeccomp } from '../seccomp/compile.ts';
+import type { NativeCgroupStep } from '../cgroups/controller.ts';
+import { addNativeCgroupSteps } from './cgroup-native-steps.ts';
 import { SECCOMP_FILTER_FLAG_NEW_LISTENER } from '../seccomp/flags.ts';
 
 export interface CreatePlanInput {
@@ -25,6 +27,8 @@ export interface CreatePlanInput {
   monitor?: MonitorOptions;
   // linux.seccomp compiled (before clone, so a bad profile is a create error)
   seccomp?: CompiledSeccomp;
+  // what the cgroup manager left to the helper (v2 device programs)
+  cgroupNative?: readonly NativeCgroupStep[];
   host: HostFacts;
 }
 
@@ -108,6 +112,8 @@ export function buildCreatePlan(spec: Spec, input: CreatePlanInput): CreatePlan 
   // O_RDWR: opening never blocks, and the init's read blocks until `start` writes a byte
   b.add(Stage.PARENT_PRE, Op.OPEN, `exec fifo "${input.fifoPath}"`, [fifo, O.RDWR, 0], [input.fifoPath]);
 
+  // the device program is attached before anything joins the cgroup
+  addNativeCgroupSteps(b, input.cgroupNative ?? []);
   addNamespaceSteps(b, spec, { cgroups: input.cgroups });
 
   const userns = (spec.linux?.namespaces ?? []).some((n) => n.type === 'user');
