@@ -23,6 +23,7 @@ struct plan {
   uint32_t clone_flags;
   uint32_t wait_mode;
   int32_t tty_proxy_slot;
+  int32_t cgroup_slot; /* an fd of the child's cgroup v2 directory for clone3(CLONE_INTO_CGROUP), or -1 */
   uint32_t nsteps;
   struct step *steps;
 };
@@ -35,6 +36,7 @@ struct ctx {
   int step;            /* index of the step being executed, for reports */
   char *exec_path;     /* result of OP_LOOKUP_EXEC */
   int chdir_deferred;  /* OP_CHDIR mode 1 hit EACCES: retry in mode 2 */
+  int born_in_cgroup;  /* S1 was cloned into its cgroup v2 directory */
   char **hook_states;
   uint32_t nhook_states;
 };
@@ -60,7 +62,11 @@ void step_ns(struct ctx *c, const struct step *s);
 void step_process(struct ctx *c, const struct step *s);
 void step_tty(struct ctx *c, const struct step *s);
 void step_hooks(struct ctx *c, const struct step *s);
+void step_bpf_devices(struct ctx *c, const struct step *s);
 void proxy_tty(struct ctx *c, int master, pid_t child, int *status);
+void step_monitor_config(struct ctx *c, const struct step *s);
+void step_subreaper(struct ctx *c, const struct step *s);
+__attribute__((noreturn)) void run_monitor(struct ctx *c, pid_t child);
 void send_fd_to(struct ctx *c, int sock, int fd, const char *name, size_t namelen);
 
 #endif

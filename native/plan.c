@@ -21,11 +21,11 @@ static int take(struct reader *r, void *out, size_t n) {
 
 int decode_plan(const uint8_t *buf, size_t len, struct plan *out) {
   struct reader r = {buf, len};
-  uint32_t magic, version, reserved;
+  uint32_t magic, version;
   if (take(&r, &magic, 4) || take(&r, &version, 4)) return -1;
   if (magic != BERTH_PLAN_MAGIC || version != BERTH_PLAN_VERSION) return -1;
   if (take(&r, &out->nsteps, 4) || take(&r, &out->flags, 4) || take(&r, &out->clone_flags, 4) ||
-      take(&r, &out->wait_mode, 4) || take(&r, &out->tty_proxy_slot, 4) || take(&r, &reserved, 4))
+      take(&r, &out->wait_mode, 4) || take(&r, &out->tty_proxy_slot, 4) || take(&r, &out->cgroup_slot, 4))
     return -1;
   if (out->nsteps > 100000) return -1;
   out->steps = calloc(out->nsteps ? out->nsteps : 1, sizeof(struct step));

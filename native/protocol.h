@@ -1,6 +1,6 @@
 /*
  * The wire protocol between berth's TypeScript runtime and this helper. Every id here is
- * mirrored in src/runtime/helper/protocol.ts; test/runtime/protocol-ids.test.ts checks that the
+ * mirrored in src/runtime/helper/protocol.ts; src/runtime/helper/protocol-ids.test.ts checks that the
  * two agree, so change both together.
  *
  *   node (berth-runtime)          H (helper, host ns)        S1 (namespaces)       S2 (init)
@@ -34,6 +34,8 @@
 #define BERTH_PLAN_MAGIC 0x48545242u /* "BRTH" little-endian */
 #define BERTH_PLAN_VERSION 1u
 #define BERTH_MAX_SLOTS 64
+/* plan.flags: run the PARENT_PRE steps only and exit (cgroup updates need no container process) */
+#define PLAN_FLAG_NO_PROCESS 1u
 
 enum berth_stage {
   STAGE_PARENT_PRE = 1,
@@ -46,6 +48,8 @@ enum berth_stage {
 enum berth_wait_mode {
   WAIT_DETACH = 0,     /* H exits once the init is released: the init is reparented (runc create) */
   WAIT_FOREGROUND = 1, /* H waits for the init and reports MSG_EXITED (runc run, exec) */
+  WAIT_MONITOR = 2,    /* H stays as the container's monitor (the engine's conmon): logs, attach,
+                          exit file, then execs the exit command (steps/monitor.c) */
 };
 
 enum berth_op {
@@ -54,7 +58,7 @@ enum berth_op {
   OP_SOCKETPAIR = 3,      /* ints: slotA, slotB */
   OP_WRITE_CHILD_PROC = 4,/* strs: name under /proc/<child>/, content */
   OP_RUN_TOOL = 5,        /* strs: argv ("{pid}" is replaced by the child's pid) */
-  OP_CGROUP_ENTER = 6,    /* strs: path of a cgroup.procs file; writes the child's pid */
+  OP_CGROUP_ENTER = 6,    /* ints: skip_if_born_in_cgroup; strs: path of a cgroup.procs file; writes the child's pid */
   OP_SETNS = 7,           /* ints: slot, nstype */
   OP_UNSHARE = 8,         /* ints: flags */
   OP_WRITE_FILE = 9,      /* ints: root_slot (-1: host path); strs: path, content */
@@ -88,7 +92,7 @@ enum berth_op {
   OP_CAPSET = 36,         /* ints: effective, permitted, inheritable (64-bit masks) */
   OP_CAP_AMBIENT = 37,    /* ints: mask */
   OP_NO_NEW_PRIVS = 38,
-  OP_SECCOMP = 39,        /* ints: flags, listener_slot; strs: bpf program bytes */
+  OP_SECCOMP = 39,        /* ints: flags, listener_slot, state_index; strs: bpf program bytes */
   OP_UMASK = 40,          /* ints: mask */
   OP_CHDIR = 41,          /* strs: path */
   OP_CLOSE_FDS = 42,      /* ints: first fd to close-on-exec */
@@ -100,6 +104,12 @@ enum berth_op {
   OP_SET_DUMPABLE = 48,   /* ints: on */
   OP_RESET_SIGNALS = 49,
   OP_OPEN_ROOT = 50,      /* ints: slot; strs: path (a directory, opened O_PATH) */
+  OP_PIPE = 51,           /* ints: read_slot, write_slot */
+  OP_LISTEN_UNIX = 52,    /* ints: slot, mode; strs: path (bound and listening) */
+  OP_SUBREAPER = 53,      /* the helper adopts the container's orphans */
+  OP_MONITOR = 54,        /* ints: stdout_slot, stderr_slot, stdin_slot, pty_slot, listen_slot,
+                             log_max_size, log_max_files; strs: log_path, exit_file, exit command argv... */
+  OP_BPF_DEVICES = 60,    /* strs: cgroup v2 directory, program (struct bpf_insn[]), license */
 };
 
 enum berth_msg_type {

@@ -28,7 +28,15 @@ int run_step(struct ctx *c, const struct step *s) {
   case OP_SETDOMAINNAME:
   case OP_DUP_SLOT:
   case OP_CLOSE_SLOT:
+  case OP_PIPE:
+  case OP_LISTEN_UNIX:
     step_ns(c, s);
+    return 0;
+  case OP_SUBREAPER:
+    step_subreaper(c, s);
+    return 0;
+  case OP_MONITOR:
+    step_monitor_config(c, s);
     return 0;
   case OP_PTY_PEER:
   case OP_SET_WINSIZE:
@@ -63,6 +71,9 @@ int run_step(struct ctx *c, const struct step *s) {
   case OP_SET_DUMPABLE:
   case OP_RESET_SIGNALS:
     step_process(c, s);
+    return 0;
+  case OP_BPF_DEVICES:
+    step_bpf_devices(c, s);
     return 0;
   default:
     fail(c, EINVAL, "internal error: unknown step op %u", s->op);

@@ -36,9 +36,60 @@ static int openat2_in_root(int rootfd, const char *path, int flags, mode_t mode)
 }
 
 /* Creates the missing components of `path` inside the root, one at a time, each relative to an
- * fd of its parent that was itself resolved inside the root. */
-static int create_in_root(int rootfd, const char *path, int kind) {
+ * fd of its parent that was itself resolved inside the root. A component that is a dangling
+ * symlink (an image's `/var/run -> /run` before /run exists) is followed: its target is created,
+ * inside the root, as runc's MkdirAllInRoot does. */
+static int create_in_root_depth(int rootfd, const char *path, int kind, int depth);
+
+static int create_component(int rootfd, char *prefix, int last, int kind, int depth) {
+  char *name = strrchr(prefix, '/');
+  int parent;
+  char parent_path[4096];
+  if (name) {
+    *name = '\0';
+    snprintf(parent_path, sizeof parent_path, "%s", prefix);
+    parent = openat2_in_root(rootfd, prefix, O_PATH | O_DIRECTORY, 0);
+    *name = '/';
+    name++;
+  } else {
+    parent_path[0] = '\0';
+    parent = openat2_in_root(rootfd, ".", O_PATH | O_DIRECTORY, 0);
+    name = prefix;
+  }
+  if (parent < 0) return -1;
+  struct stat st;
+  if (fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode)) {
+    char target[4096], next[8192];
+    ssize_t n = readlinkat(parent, name, target, sizeof target - 1);
+    close(parent);
+    if (n < 0) return -1;
+    target[n] = '\0';
+    if (target[0] == '/') snprintf(next, sizeof next, "%s", target);
+    else snprintf(next, sizeof next, "%s/%s", parent_path, target);
+    return create_in_root_depth(rootfd, next, last ? kind : MKDIR_DIR, depth + 1);
+  }
+  int r;
+  if (last && kind == MKDIR_FILE) {
+    r = openat(parent, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (r >= 0) close(r);
+  } else {
+    r = mkdirat(parent, name, 0755);
+  }
+  int saved = errno;
+  close(parent);
+  if (r < 0 && saved != EEXIST) {
+    errno = saved;
+    return -1;
+  }
+  return 0;
+}
+
+static int create_in_root_depth(int rootfd, const char *path, int kind, int depth) {
   char buf[4096];
+  if (depth > 40) {
+    errno = ELOOP;
+    return -1;
+  }
   if (strlen(path) >= sizeof buf) {
     errno = ENAMETOOLONG;
     return -1;
@@ -58,31 +109,7 @@ static int create_in_root(int rootfd, const char *path, int kind) {
     if (fd >= 0) {
       close(fd);
     } else if (errno == ENOENT) {
-      char *name = strrchr(p, '/');
-      int parent;
-      if (name) {
-        *name = '\0';
-        parent = openat2_in_root(rootfd, p, O_PATH | O_DIRECTORY, 0);
-        *name = '/';
-        name++;
-      } else {
-        parent = openat2_in_root(rootfd, ".", O_PATH | O_DIRECTORY, 0);
-        name = p;
-      }
-      if (parent < 0) return -1;
-      int r;
-      if (last && kind == MKDIR_FILE) {
-        r = openat(parent, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
-        if (r >= 0) close(r);
-      } else {
-        r = mkdirat(parent, name, 0755);
-      }
-      int saved = errno;
-      close(parent);
-      if (r < 0 && saved != EEXIST) {
-        errno = saved;
-        return -1;
-      }
+      if (create_component(rootfd, p, last, kind, depth) < 0) return -1;
     } else {
       return -1;
     }
@@ -91,6 +118,8 @@ static int create_in_root(int rootfd, const char *path, int kind) {
     cursor = slash + 1;
   }
 }
+
+static int create_in_root(int rootfd, const char *path, int kind) { return create_in_root_depth(rootfd, path, kind, 0); }
 
 static int resolve_target(struct ctx *c, int64_t root_slot, const char *path, int kind, int flags) {
   if (root_slot < 0) {

@@ -88,7 +88,7 @@ static void run_hook(struct ctx *c, const struct step *s) {
     if (deadline >= 0 && wait <= 0) {
       kill(pid, SIGKILL);
       waitpid(pid, NULL, 0);
-      fail(c, ETIMEDOUT, "hook \"%s\" timed out after %lld s", path, (long long)timeout);
+      fail(c, 0, "timed out after %lld s", (long long)timeout);
     }
     struct pollfd p[2] = {{pidfd, POLLIN, 0}, {out_open ? out[0] : -1, POLLIN, 0}};
     if (poll(p, 2, wait) < 0 && errno != EINTR) fail(c, errno, "waiting for hook \"%s\"", path);
@@ -112,8 +112,8 @@ static void run_hook(struct ctx *c, const struct step *s) {
   close(out[0]);
   if (WIFEXITED(st) && WEXITSTATUS(st) == 0) return;
   while (got > 0 && (output[got - 1] == '\n' || output[got - 1] == ' ')) output[--got] = '\0';
-  if (WIFEXITED(st)) fail(c, 0, "hook \"%s\" exited with status %d%s%s", path, WEXITSTATUS(st), got ? ": " : "", output);
-  fail(c, 0, "hook \"%s\" was killed by signal %d%s%s", path, WTERMSIG(st), got ? ": " : "", output);
+  if (WIFEXITED(st)) fail(c, 0, "exited with status %d%s%s", WEXITSTATUS(st), got ? ": " : "", output);
+  fail(c, 0, "killed by signal %d%s%s", WTERMSIG(st), got ? ": " : "", output);
 }
 
 static void exit_on_signal(int sig) { _exit(128 + sig); }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -25,6 +26,7 @@ static void write_child_proc(struct ctx *c, const struct step *s) {
 
 static void cgroup_enter(struct ctx *c, const struct step *s) {
   const char *path = arg_str(c, s, 0);
+  if (s->nint > 0 && s->ints[0] && c->born_in_cgroup) return;
   char pid[32];
   int n = snprintf(pid, sizeof pid, "%d", c->child);
   int fd = open(path, O_WRONLY | O_CLOEXEC);
@@ -81,6 +83,29 @@ void step_ns(struct ctx *c, const struct step *s) {
   case OP_CONNECT_UNIX:
     connect_unix(c, s);
     break;
+  case OP_PIPE: {
+    int p[2];
+    if (pipe2(p, O_CLOEXEC) < 0) fail(c, errno, "pipe");
+    set_slot(c, arg_int(c, s, 0), p[0]);
+    set_slot(c, arg_int(c, s, 1), p[1]);
+    break;
+  }
+  case OP_LISTEN_UNIX: {
+    const char *path = arg_str(c, s, 0);
+    struct sockaddr_un addr;
+    memset(&addr, 0, sizeof addr);
+    addr.sun_family = AF_UNIX;
+    if (strlen(path) >= sizeof addr.sun_path) fail(c, ENAMETOOLONG, "socket path \"%s\"", path);
+    strcpy(addr.sun_path, path);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) fail(c, errno, "socket for \"%s\"", path);
+    unlink(path);
+    if (bind(fd, (struct sockaddr *)&addr, sizeof addr) < 0) fail(c, errno, "bind \"%s\"", path);
+    if (chmod(path, (mode_t)arg_int(c, s, 1)) < 0) fail(c, errno, "chmod \"%s\"", path);
+    if (listen(fd, 16) < 0) fail(c, errno, "listen on \"%s\"", path);
+    set_slot(c, arg_int(c, s, 0), fd);
+    break;
+  }
   case OP_SOCKETPAIR: {
     int sv[2];
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) fail(c, errno, "socketpair");

@@ -101,14 +101,18 @@ static void do_chdir(struct ctx *c, const struct step *s) {
 static void do_seccomp(struct ctx *c, const struct step *s) {
   unsigned flags = (unsigned)arg_int(c, s, 0);
   int64_t listener_slot = arg_int(c, s, 1);
+  int64_t state_index = s->nint > 2 ? s->ints[2] : -1;
   struct sock_fprog prog = {(unsigned short)(s->lens[0] / sizeof(struct sock_filter)), (struct sock_filter *)s->strs[0]};
   if (s->lens[0] % sizeof(struct sock_filter)) fail(c, EINVAL, "internal error: seccomp program length %u", s->lens[0]);
   long r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
   if (r < 0) fail(c, errno, "loading the seccomp filter");
   if (listener_slot >= 0) {
-    const char *meta = s->nstr > 1 ? s->strs[1] : "";
-    send_fd_to(c, slot_fd(c, listener_slot), (int)r, meta, s->nstr > 1 ? s->lens[1] : 0);
+    /* the listener gets the filter's fd with the container process state (config-linux.md) */
+    const char *state = state_index >= 0 && (uint64_t)state_index < c->nhook_states ? c->hook_states[state_index] : "";
+    send_fd_to(c, slot_fd(c, listener_slot), (int)r, state, strlen(state));
     close((int)r);
+    close(slot_fd(c, listener_slot));
+    set_slot(c, listener_slot, -1);
   }
 }
 

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { containerPids } from '../runtime/lifecycle/query.ts';
 import type { RuntimeContext } from '../runtime/lifecycle/context.ts';
 import { UsageError } from '../lib/errors.ts';
@@ -13,7 +13,11 @@ export function psCommand(ctx: RuntimeContext, id: string, psArgs: string[], o: 
     out(`${JSON.stringify(pids)}\n`);
     return;
   }
-  const text = execFileSync('ps', psArgs.length > 0 ? psArgs : ['-ef'], { encoding: 'utf8' });
+  // ps may complain and still print the table (procps under user-mode Linux cannot read the
+  // boot time); only an empty answer is an error
+  const r = spawnSync('ps', psArgs.length > 0 ? psArgs : ['-ef'], { encoding: 'utf8' });
+  const text = r.stdout ?? '';
+  if (!text.trim()) throw new UsageError(`ps ${psArgs.join(' ')} failed: ${(r.stderr ?? r.error?.message ?? '').trim()}`);
   const lines = text.split('\n');
   const header = lines[0] ?? '';
   const col = header.trim().split(/\s+/).indexOf('PID');

@@ -1,11 +1,15 @@
 import { OCI_VERSION, type Spec } from '../oci/runtime-spec.ts';
+import { DOCKER_DEFAULT_CAPS, DOCKER_DEFAULT_READONLY_PATHS, dockerDefaultMaskedPaths } from './docker-defaults.ts';
+import { resolveDockerDefaultProfile } from './seccomp/docker-default.ts';
 
-const CAPS = ['CAP_AUDIT_WRITE', 'CAP_KILL', 'CAP_NET_BIND_SERVICE'];
-
-// The config `berth-runtime spec` writes: runc's default (a shell on a terminal, read-only root,
-// three capabilities, the standard mounts, masks and read-only paths). No ambient set: the kernel
-// only raises ambient capabilities that are also inheritable, and (CVE-2022-29162) none are.
+// The config `berth-runtime spec` writes: runc's layout (a shell on a terminal, read-only root,
+// the standard mounts) with docker's security defaults, which the engine uses too: docker's
+// capability set, its seccomp profile (resolved for those capabilities and this host's
+// architecture and kernel), its masked and read-only paths. Like docker, no no-new-privileges by
+// default. No ambient set: the kernel only raises ambient capabilities that are also inheritable,
+// and (CVE-2022-29162) none are.
 export function defaultSpec(): Spec {
+  const CAPS = [...DOCKER_DEFAULT_CAPS];
   return {
     ociVersion: OCI_VERSION,
     process: {
@@ -14,9 +18,8 @@ export function defaultSpec(): Spec {
       args: ['sh'],
       env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'TERM=xterm'],
       cwd: '/',
-      capabilities: { bounding: CAPS, effective: CAPS, permitted: CAPS },
+      capabilities: { bounding: [...CAPS], effective: [...CAPS], permitted: [...CAPS] },
       rlimits: [{ type: 'RLIMIT_NOFILE', hard: 1024, soft: 1024 }],
-      noNewPrivileges: true,
     },
     root: { path: 'rootfs', readonly: true },
     hostname: 'berth',
@@ -32,19 +35,9 @@ export function defaultSpec(): Spec {
     linux: {
       resources: { devices: [{ allow: false, access: 'rwm' }] },
       namespaces: [{ type: 'pid' }, { type: 'network' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }, { type: 'cgroup' }],
-      maskedPaths: [
-        '/proc/acpi',
-        '/proc/asound',
-        '/proc/kcore',
-        '/proc/keys',
-        '/proc/latency_stats',
-        '/proc/timer_list',
-        '/proc/timer_stats',
-        '/proc/sched_debug',
-        '/sys/firmware',
-        '/proc/scsi',
-      ],
-      readonlyPaths: ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'],
+      maskedPaths: dockerDefaultMaskedPaths(),
+      readonlyPaths: [...DOCKER_DEFAULT_READONLY_PATHS],
+      seccomp: resolveDockerDefaultProfile({ capabilities: CAPS }),
     },
   };
 }

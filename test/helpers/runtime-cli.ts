@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO } from './busybox-rootfs.ts';
@@ -18,15 +18,30 @@ export function stateRoot(): { root: string; remove(): void } {
   return { root, remove: () => rmSync(root, { recursive: true, force: true }) };
 }
 
+// stdout and stderr go to files, not pipes: a detached container inherits them and would keep a
+// pipe open (and spawnSync waiting) for as long as it runs.
 export function runtime(root: string, args: string[], opts: { input?: string; cwd?: string; timeoutMs?: number } = {}): Result {
-  const r: SpawnSyncReturns<string> = spawnSync(RUNTIME, ['--root', root, ...args], {
-    encoding: 'utf8',
-    input: opts.input ?? '',
-    cwd: opts.cwd,
-    timeout: opts.timeoutMs ?? 30_000,
-  });
-  if (r.error) throw r.error;
-  return { code: r.status ?? 128 + (r.signal ? 9 : 0), stdout: r.stdout, stderr: r.stderr };
+  const dir = mkdtempSync(join(tmpdir(), 'berth-out-'));
+  const outFd = openSync(join(dir, 'out'), 'w+');
+  const errFd = openSync(join(dir, 'err'), 'w+');
+  try {
+    const r: SpawnSyncReturns<Buffer> = spawnSync(RUNTIME, ['--root', root, ...args], {
+      stdio: ['pipe', outFd, errFd],
+      input: opts.input ?? '',
+      cwd: opts.cwd,
+      timeout: opts.timeoutMs ?? 30_000,
+    });
+    if (r.error) throw r.error;
+    return {
+      code: r.status ?? 128 + (r.signal === 'SIGKILL' ? 9 : 15),
+      stdout: readFileSync(join(dir, 'out'), 'utf8'),
+      stderr: readFileSync(join(dir, 'err'), 'utf8'),
+    };
+  } finally {
+    closeSync(outFd);
+    closeSync(errFd);
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 export function runtimeAsync(root: string, args: string[], opts: { cwd?: string } = {}): Promise<Result> {

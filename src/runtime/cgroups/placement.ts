@@ -88,8 +88,10 @@ function initCpuset(dirsTopDown: string[]): void {
 }
 
 // Removes directories deepest first. A cgroup whose last process just died can be busy for a
-// moment, so EBUSY is retried briefly.
-export function removeCgroupDirs(paths: string[]): void {
+// moment, so EBUSY is retried briefly. A parent that still has child cgroups (another
+// container's, under a shared cgroupsPath prefix) is not berth's to remove any more: it is left
+// in place, not reported.
+export function removeCgroupDirs(paths: readonly string[]): void {
   const ordered = [...paths].sort((a, b) => b.length - a.length);
   const errors: string[] = [];
   for (const p of ordered) {
@@ -99,6 +101,7 @@ export function removeCgroupDirs(paths: string[]): void {
         break;
       } catch (err) {
         if (hasErrnoCode(err, 'ENOENT')) break;
+        if (hasErrnoCode(err, 'EBUSY') && readdirDirs(p).length > 0) break;
         if (hasErrnoCode(err, 'EBUSY') && attempt < 50) {
           Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
           continue;

@@ -13,9 +13,12 @@ export interface PlanStep {
 }
 
 export interface HelperPlan {
+  flags?: number;
   cloneFlags: number;
   waitMode: WaitMode;
   ttyProxySlot: number;
+  // slot of an fd of the cgroup v2 directory S1 is cloned into, or -1
+  cgroupSlot: number;
   steps: PlanStep[];
 }
 
@@ -23,9 +26,11 @@ export interface HelperPlan {
 // without a kernel.
 export class PlanBuilder {
   readonly steps: PlanStep[] = [];
+  flags = 0;
   cloneFlags = 0;
   waitMode: WaitMode = WaitMode.DETACH;
   ttyProxySlot = -1;
+  cgroupSlot = -1;
   #nextSlot = 0;
 
   slot(): number {
@@ -38,7 +43,7 @@ export class PlanBuilder {
   }
 
   build(): HelperPlan {
-    return { cloneFlags: this.cloneFlags, waitMode: this.waitMode, ttyProxySlot: this.ttyProxySlot, steps: this.steps };
+    return { flags: this.flags, cloneFlags: this.cloneFlags, waitMode: this.waitMode, ttyProxySlot: this.ttyProxySlot, cgroupSlot: this.cgroupSlot, steps: this.steps };
   }
 }
 
@@ -57,11 +62,11 @@ export function encodePlan(plan: HelperPlan): Buffer {
   buf.writeUInt32LE(PLAN_MAGIC, 0);
   buf.writeUInt32LE(PLAN_VERSION, 4);
   buf.writeUInt32LE(plan.steps.length, 8);
-  buf.writeUInt32LE(0, 12);
+  buf.writeUInt32LE(plan.flags ?? 0, 12);
   buf.writeUInt32LE(plan.cloneFlags >>> 0, 16);
   buf.writeUInt32LE(plan.waitMode, 20);
   buf.writeInt32LE(plan.ttyProxySlot, 24);
-  buf.writeUInt32LE(0, 28);
+  buf.writeInt32LE(plan.cgroupSlot, 28);
   let off = 32;
   plan.steps.forEach((step, i) => {
     buf.writeUInt16LE(step.op, off);

@@ -1,9 +1,11 @@
 // Ids of the helper protocol, mirrored from native/protocol.h (the sequence diagram is there).
-// test/runtime/protocol-ids.test.ts parses the header and checks every value here.
+// src/runtime/helper/protocol-ids.test.ts parses the header and checks every value here.
 
 export const PLAN_MAGIC = 0x48545242;
 export const PLAN_VERSION = 1;
 export const MAX_SLOTS = 64;
+// plan flags
+export const PLAN_FLAG_NO_PROCESS = 1;
 
 export const Stage = {
   PARENT_PRE: 1,
@@ -17,6 +19,7 @@ export type Stage = (typeof Stage)[keyof typeof Stage];
 export const WaitMode = {
   DETACH: 0,
   FOREGROUND: 1,
+  MONITOR: 2,
 } as const;
 export type WaitMode = (typeof WaitMode)[keyof typeof WaitMode];
 
@@ -71,6 +74,11 @@ export const Op = {
   SET_DUMPABLE: 48,
   RESET_SIGNALS: 49,
   OPEN_ROOT: 50,
+  PIPE: 51,
+  LISTEN_UNIX: 52,
+  SUBREAPER: 53,
+  MONITOR: 54,
+  BPF_DEVICES: 60,
 } as const;
 export type Op = (typeof Op)[keyof typeof Op];
 

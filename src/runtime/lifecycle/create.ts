@@ -1,12 +1,16 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { compileSeccompCached } from '../seccomp/cache.ts';
+import { closeSync, openSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { OCI_VERSION, type State } from '../../oci/runtime-spec.ts';
 import { loadBundleConfig } from '../validate/index.ts';
 import { resolveBundlePath } from '../bundle-paths.ts';
-import { buildCreatePlan } from '../plan/create-plan.ts';
+import { buildCreatePlan, type MonitorOptions } from '../plan/create-plan.ts';
 import { hostFacts } from '../plan/host-facts.ts';
 import { hostCgroupLayout } from '../cgroups/detect.ts';
-import { createCgroupDirs, removeCgroupDirs, resolveCgroupDirs } from '../cgroups/placement.ts';
+import { createCgroupDirs, resolveCgroupDirs } from '../cgroups/placement.ts';
+import { createCgroupManager } from '../cgroups/manager.ts';
+import { containerDeviceRules } from '../cgroups/container-device-rules.ts';
 import { spawnHelper, errorFromHelper, type SpawnedHelper } from '../helper/spawn.ts';
 import type { HelperPlan } from '../helper/plan.ts';
 import { MsgType } from '../helper/protocol.ts';
@@ -23,6 +27,8 @@ import type { RuntimeContext } from './context.ts';
 
 export interface CreateOptions {
   id: string;
+  // the engine's containers keep the helper as their monitor (logs, attach, exit file)
+  monitor?: MonitorOptions & { errorLog: string };
   bundle?: string;
   pidFile?: string;
   consoleSocket?: string;
@@ -73,9 +79,17 @@ export async function createContainerProcess(ctx: RuntimeContext, opts: CreateOp
     rollback.push('removing the state directory', () => removeContainerDir(ctx.root, opts.id));
     const cgroups = resolveCgroupDirs(hostCgroupLayout(), spec.linux?.cgroupsPath, opts.id);
     const cgroupsCreated = createCgroupDirs(cgroups);
-    rollback.push('removing the cgroups', () => removeCgroupDirs(cgroupsCreated));
+    const cgroupManager = createCgroupManager(cgroups, { created: cgroupsCreated });
+    rollback.push('removing the cgroups', () => cgroupManager.destroy());
+    // the limits are written before the container process exists
+    const applied = cgroupManager.apply({ ...spec.linux?.resources, devices: containerDeviceRules(spec.linux) });
+    for (const w of applied.warnings) ctx.log.warn(w);
 
     mark('create: cgroups made');
+    // compiled here, before anything runs, so a bad profile is a create error; loaded only when
+    // the config has a filter (the syscall tables are not small)
+    const seccomp = spec.linux?.seccomp ? await compileSeccompCached(spec.linux.seccomp, join(ctx.root, '.cache', 'seccomp')) : undefined;
+    for (const w of seccomp?.warnings ?? []) ctx.log.warn(`linux.seccomp: ${w}`);
     const { plan, warnings } = buildCreatePlan(spec, {
       bundle,
       rootfs,
@@ -85,13 +99,22 @@ export async function createContainerProcess(ctx: RuntimeContext, opts: CreateOp
       noPivot: opts.noPivot ?? false,
       cgroups,
       foreground,
+      ...(opts.monitor ? { monitor: opts.monitor } : {}),
+      ...(seccomp ? { seccomp } : {}),
+      cgroupNative: applied.native,
       host: hostFacts(),
     });
     for (const w of warnings) ctx.log.warn(w);
     ctx.log.debug(`plan for "${opts.id}": ${plan.steps.length} steps`);
 
     mark('create: plan built');
-    helper = spawnHelper(plan, { preserveFds: opts.preserveFds ?? 0 });
+    let errorLogFd: number | undefined;
+    if (opts.monitor) errorLogFd = openSync(opts.monitor.errorLog, 'a', 0o600);
+    try {
+      helper = spawnHelper(plan, { preserveFds: opts.preserveFds ?? 0, ...(errorLogFd !== undefined ? { stdio: ['ignore', 'ignore', errorLogFd] as ['ignore', 'ignore', number] } : {}) });
+    } finally {
+      if (errorLogFd !== undefined) closeSync(errorLogFd);
+    }
     mark('create: helper spawned');
     const h = helper;
     rollback.push('stopping the container process', async () => {
@@ -122,7 +145,14 @@ export async function createContainerProcess(ctx: RuntimeContext, opts: CreateOp
           hooksFailed = true;
           throw err;
         }
-        helper.channel.sendContinue([JSON.stringify(state), JSON.stringify(hookState(base, 'created', pid))]);
+        const processState = {
+          ociVersion: OCI_VERSION,
+          fds: ['seccompFd'],
+          pid,
+          metadata: spec.linux?.seccomp?.listenerMetadata ?? '',
+          state: hookState(base, 'creating', pid),
+        };
+        helper.channel.sendContinue([JSON.stringify(state), JSON.stringify(hookState(base, 'created', pid)), JSON.stringify(processState)]);
       } else if (m.type === MsgType.WARNING) {
         ctx.log.warn(errorFromHelper(plan, m.step, m.errno, m.detail).message);
       } else if (m.type === MsgType.ERROR) {
@@ -157,7 +187,13 @@ export async function createContainerProcess(ctx: RuntimeContext, opts: CreateOp
     mark('create: state written');
     if (opts.pidFile) writeFileAtomic(resolve(opts.pidFile), String(pid));
     rollback.commit();
-    if (!foreground) await helper.exit;
+    if (opts.monitor) {
+      // the monitor outlives this process
+      helper.child.unref();
+      helper.channel.close();
+    } else if (!foreground) {
+      await helper.exit;
+    }
     return { record, helper, plan };
   } catch (err) {
     helper?.channel.close();

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { readRecord, removeContainerDir, containerDir, type ContainerRecord } from '../state/container-record.ts';
 import { deriveStatus, ociState } from '../state/status.ts';
-import { removeCgroupDirs, cgroupPids, pidsDir } from '../cgroups/placement.ts';
+import { cgroupPids, pidsDir } from '../cgroups/placement.ts';
+import { createCgroupManager } from '../cgroups/manager.ts';
 import { runHooksWarnOnly } from '../hooks.ts';
 import { waitGone } from '../../lib/proc/wait-gone.ts';
 import { ConflictError, NotFoundError, SystemError } from '../../lib/errors.ts';
@@ -50,7 +51,7 @@ export async function deleteContainer(ctx: RuntimeContext, id: string, opts: Del
   }
   // a created container is deleted without --force, as runc does: its program never ran
   await killAllAndWait(record);
-  removeCgroupDirs(record.cgroupsCreated);
+  createCgroupManager(record.cgroups, { created: record.cgroupsCreated }).destroy();
   removeContainerDir(ctx.root, id);
   await runHooksWarnOnly('poststop', record.config.hooks?.poststop, ociState(record, 'stopped'), (m) => ctx.log.warn(m));
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { compileSeccompCached } from '../seccomp/cache.ts';
 import type { Process } from '../../oci/runtime-spec.ts';
 import { readRecord } from '../state/container-record.ts';
 import { deriveStatus } from '../state/status.ts';
@@ -81,9 +82,15 @@ export async function execProcess(ctx: RuntimeContext, opts: ExecOptions): Promi
   const p = execProcessSpec(record.config.process, opts);
   checkSpec({ ociVersion: record.ociVersion, process: p }, { bundle: record.bundle, forCreate: false });
   if (p.terminal && opts.detach && !opts.consoleSocket) throw new UsageError('--tty with --detach needs --console-socket');
+  const profile = record.config.linux?.seccomp;
+  if (profile?.syscalls?.some((sc) => sc.action === 'SCMP_ACT_NOTIFY')) {
+    throw new UsageError('exec into a container whose seccomp profile uses SCMP_ACT_NOTIFY is not supported yet');
+  }
+  const seccomp = profile ? await compileSeccompCached(profile, join(ctx.root, '.cache', 'seccomp')) : undefined;
   const { plan, warnings } = buildExecPlan(record.config, p, {
+    ...(seccomp ? { seccomp } : {}),
     initPid: record.pid,
-    cgroupProcs: record.cgroups.map((c) => `${c.path}/cgroup.procs`),
+    cgroups: record.cgroups,
     ...(opts.consoleSocket ? { consoleSocket: resolve(opts.consoleSocket) } : {}),
     detach: opts.detach ?? false,
     preserveFds: opts.preserveFds ?? 0,

@@ -8,6 +8,10 @@ import { addRootfsSteps, addRootfsFinishSteps, addTerminalSteps } from './rootfs
 import { addProcessSteps, addHookRun } from './process-steps.ts';
 import type { HostFacts } from './host-facts.ts';
 import { O, S_IF } from './linux-constants.ts';
+import type { CompiledSeccomp } from '../seccomp/compile.ts';
+import type { NativeCgroupStep } from '../cgroups/controller.ts';
+import { addNativeCgroupSteps } from './cgroup-native-steps.ts';
+import { SECCOMP_FILTER_FLAG_NEW_LISTENER } from '../seccomp/flags.ts';
 
 export interface CreatePlanInput {
   bundle: string;
@@ -19,12 +23,77 @@ export interface CreatePlanInput {
   cgroups: CgroupDir[];
   // run: the helper waits for the container and keeps the sync socket open across the barrier
   foreground: boolean;
+  // the engine's containers: the helper stays as their monitor (native/steps/monitor.c)
+  monitor?: MonitorOptions;
+  // linux.seccomp compiled (before clone, so a bad profile is a create error)
+  seccomp?: CompiledSeccomp;
+  // what the cgroup manager left to the helper (v2 device programs)
+  cgroupNative?: readonly NativeCgroupStep[];
   host: HostFacts;
 }
 
+export interface MonitorOptions {
+  logPath: string;
+  logMaxSize: number; // bytes; 0 = never rotate
+  logMaxFiles: number;
+  exitFile: string;
+  attachSocket: string;
+  // run by the monitor once the container has exited and its exit file is written
+  exitCommand: string[];
+  // keep a stdin pipe open for attach clients (docker -i); otherwise stdin is /dev/null
+  stdin: boolean;
+}
+
+interface MonitorSlots {
+  out: number;
+  err: number;
+  in: number;
+  listen: number;
+}
+const monitorSlots = new WeakMap<PlanBuilder, MonitorSlots>();
+
+// The container's stdio are pipes (or the pty) whose other ends the monitor holds; a unix socket
+// serves attach clients.
+function addMonitorSteps(b: PlanBuilder, m: MonitorOptions, terminal: boolean): void {
+  b.waitMode = WaitMode.MONITOR;
+  b.add(Stage.PARENT_PRE, Op.SUBREAPER, 'monitor (adopting the container\'s orphans)');
+  const listen = b.slot();
+  b.add(Stage.PARENT_PRE, Op.LISTEN_UNIX, `monitor attach socket "${m.attachSocket}"`, [listen, 0o600], [m.attachSocket]);
+  const slots: MonitorSlots = { out: -1, err: -1, in: -1, listen };
+  if (!terminal) {
+    const pipe = (): [number, number] => {
+      const r = b.slot();
+      const w = b.slot();
+      b.add(Stage.PARENT_PRE, Op.PIPE, 'monitor (container stdio)', [r, w]);
+      return [r, w];
+    };
+    const [outR, outW] = pipe();
+    const [errR, errW] = pipe();
+    let inR: number;
+    if (m.stdin) {
+      const [r, w] = pipe();
+      inR = r;
+      slots.in = w;
+    } else {
+      inR = b.slot();
+      b.add(Stage.PARENT_PRE, Op.OPEN, 'monitor (stdin /dev/null)', [inR, O.RDWR, 0], ['/dev/null']);
+    }
+    b.add(Stage.INIT, Op.DUP_SLOT, 'container stdin', [inR, 0]);
+    b.add(Stage.INIT, Op.DUP_SLOT, 'container stdout', [outW, 1]);
+    b.add(Stage.INIT, Op.DUP_SLOT, 'container stderr', [errW, 2]);
+    for (const own of [outW, errW, inR]) b.add(Stage.PARENT_POST, Op.CLOSE_SLOT, 'monitor (the container\'s ends)', [own]);
+    slots.out = outR;
+    slots.err = errR;
+  }
+  monitorSlots.set(b, slots);
+}
+
+// The states the runtime sends in CONTINUE, by index.
+export const STATE_INDEX = { CREATE_CONTAINER: 0, START_CONTAINER: 1, SECCOMP_LISTENER: 2 } as const;
+
 export interface CreatePlan {
   plan: HelperPlan;
-  // the helper asks for the runtime-namespace hooks (MSG_HOOKS) only when this is set
+  // the helper asks for the runtime-namespace hooks and the states (MSG_HOOKS) only when this is set
   hasHookSync: boolean;
   warnings: string[];
 }
@@ -43,7 +112,9 @@ export function buildCreatePlan(spec: Spec, input: CreatePlanInput): CreatePlan 
   // O_RDWR: opening never blocks, and the init's read blocks until `start` writes a byte
   b.add(Stage.PARENT_PRE, Op.OPEN, `exec fifo "${input.fifoPath}"`, [fifo, O.RDWR, 0], [input.fifoPath]);
 
-  addNamespaceSteps(b, spec, { cgroupProcs: input.cgroups.map((c) => `${c.path}/cgroup.procs`) });
+  // the device program is attached before anything joins the cgroup
+  addNativeCgroupSteps(b, input.cgroupNative ?? []);
+  addNamespaceSteps(b, spec, { cgroups: input.cgroups });
 
   const userns = (spec.linux?.namespaces ?? []).some((n) => n.type === 'user');
   const rootfsInput = {
@@ -59,16 +130,27 @@ export function buildCreatePlan(spec: Spec, input: CreatePlanInput): CreatePlan 
   const { root } = addRootfsSteps(b, spec, rootfsInput);
 
   let terminalSlave: number | undefined;
+  let ptySlot = -1;
   if (process.terminal) {
     const target = input.consoleSocket ? { consoleSocket: input.consoleSocket } : ({ proxy: true } as const);
     terminalSlave = addTerminalSteps(b, spec, root, target).slave;
+    ptySlot = b.ttyProxySlot;
   }
+  if (input.monitor) addMonitorSteps(b, input.monitor, process.terminal === true);
 
   const h = spec.hooks ?? {};
-  const hasHookSync = [h.prestart, h.createRuntime, h.createContainer, h.startContainer].some((l) => (l?.length ?? 0) > 0);
+  const listenerPath = input.seccomp && (input.seccomp.flags & SECCOMP_FILTER_FLAG_NEW_LISTENER) !== 0 ? spec.linux?.seccomp?.listenerPath : undefined;
+  // the seccomp listener gets the container process state, pid included: it comes with the hooks'
+  const hasHookSync = listenerPath !== undefined || [h.prestart, h.createRuntime, h.createContainer, h.startContainer].some((l) => (l?.length ?? 0) > 0);
   if (hasHookSync) {
     b.add(Stage.INIT, Op.HOOK_SYNC, 'hooks (prestart, createRuntime)', [0]);
-    (h.createContainer ?? []).forEach((hook, i) => addHookRun(b, `hooks.createContainer[${i}] ("${hook.path}")`, hook, 0));
+    (h.createContainer ?? []).forEach((hook, i) => addHookRun(b, `hooks.createContainer[${i}] ("${hook.path}")`, hook, STATE_INDEX.CREATE_CONTAINER));
+  }
+  let listener: { slot: number; stateIndex: number } | undefined;
+  if (listenerPath) {
+    const slot = b.slot();
+    b.add(Stage.PARENT_PRE, Op.CONNECT_UNIX, `linux.seccomp.listenerPath "${listenerPath}"`, [slot], [listenerPath]);
+    listener = { slot, stateIndex: STATE_INDEX.SECCOMP_LISTENER };
   }
 
   addRootfsFinishSteps(b, spec, root, rootfsInput);
@@ -80,11 +162,18 @@ export function buildCreatePlan(spec: Spec, input: CreatePlanInput): CreatePlan 
     setsid: true,
     lastCap: input.host.lastCap(),
     rootfs: input.rootfs,
-    startHookStateIndex: 1,
+    startHookStateIndex: STATE_INDEX.START_CONTAINER,
+    ...(input.seccomp ? { seccomp: { compiled: input.seccomp, ...(listener ? { listener } : {}) } } : {}),
     warnings,
   });
 
   // The helper keeps nothing of the container open while it waits for it.
-  if (input.foreground) b.add(Stage.PARENT_POST, Op.CLOSE_SLOT, 'exec fifo', [fifo]);
+  if (input.foreground || input.monitor) b.add(Stage.PARENT_POST, Op.CLOSE_SLOT, 'exec fifo', [fifo]);
+  if (input.monitor) {
+    // after every other PARENT_POST step, so the pty received from the init is there
+    const m = input.monitor;
+    const slots = monitorSlots.get(b)!;
+    b.add(Stage.PARENT_POST, Op.MONITOR, `monitor (log "${m.logPath}")`, [slots.out, slots.err, slots.in, ptySlot, slots.listen, m.logMaxSize, m.logMaxFiles], [m.logPath, m.exitFile, ...m.exitCommand]);
+  }
   return { plan: b.build(), hasHookSync, warnings };
 }

@@ -5,10 +5,14 @@ import { NAMESPACE_CLONE_FLAG, NAMESPACE_PROC_NAME } from './namespace-steps.ts'
 import { addProcessSteps } from './process-steps.ts';
 import { addProxySteps } from './rootfs-steps.ts';
 import { O } from './linux-constants.ts';
+import { addCgroupEntry } from './cgroup-steps.ts';
+import type { CgroupDir } from '../cgroups/placement.ts';
+import type { CompiledSeccomp } from '../seccomp/compile.ts';
 
 export interface ExecPlanInput {
   initPid: number;
-  cgroupProcs: string[];
+  seccomp?: CompiledSeccomp;
+  cgroups: CgroupDir[];
   consoleSocket?: string;
   detach: boolean;
   preserveFds: number;
@@ -38,7 +42,7 @@ export function buildExecPlan(spec: Spec, p: Process, input: ExecPlanInput): { p
     rootSlot = b.slot();
     b.add(Stage.PARENT_PRE, Op.OPEN, 'the container\'s root', [rootSlot, O.PATH | O.DIRECTORY, 0], [`/proc/${input.initPid}/root`]);
   }
-  for (const procs of input.cgroupProcs) b.add(Stage.PARENT_MAP, Op.CGROUP_ENTER, `the container's cgroup ("${procs}")`, [], [procs]);
+  addCgroupEntry(b, input.cgroups, (p) => `the container's cgroup ("${p}")`);
   const order: LinuxNamespaceType[] = ['user', ...types.filter((t) => t !== 'user' && t !== 'mount'), 'mount'];
   for (const t of order) {
     const slot = slots.get(t);
@@ -69,6 +73,7 @@ export function buildExecPlan(spec: Spec, p: Process, input: ExecPlanInput): { p
     setsid: p.terminal === true,
     lastCap: input.lastCap,
     rootfs: input.rootfs,
+    ...(input.seccomp ? { seccomp: { compiled: input.seccomp } } : {}),
     warnings,
   });
   return { plan: b.build(), warnings };

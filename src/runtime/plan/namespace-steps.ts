@@ -2,6 +2,8 @@ import type { Spec, LinuxNamespaceType, LinuxIDMapping } from '../../oci/runtime
 import { Op, Stage } from '../helper/protocol.ts';
 import type { PlanBuilder } from '../helper/plan.ts';
 import { CLONE, O } from './linux-constants.ts';
+import { addCgroupEntry } from './cgroup-steps.ts';
+import type { CgroupDir } from '../cgroups/placement.ts';
 
 export const NAMESPACE_CLONE_FLAG: Record<LinuxNamespaceType, number> = {
   user: CLONE.NEWUSER,
@@ -31,7 +33,7 @@ function formatMappings(maps: LinuxIDMapping[]): string {
 }
 
 export interface NamespaceInput {
-  cgroupProcs: string[];
+  cgroups: CgroupDir[];
 }
 
 // Order matters and is explained step by step:
@@ -63,9 +65,7 @@ export function addNamespaceSteps(b: PlanBuilder, spec: Spec, input: NamespaceIn
     b.add(Stage.PARENT_MAP, Op.WRITE_CHILD_PROC, 'linux.uidMappings', [], ['uid_map', formatMappings(spec.linux?.uidMappings ?? [])]);
     b.add(Stage.PARENT_MAP, Op.WRITE_CHILD_PROC, 'linux.gidMappings', [], ['gid_map', formatMappings(spec.linux?.gidMappings ?? [])]);
   }
-  for (const procs of input.cgroupProcs) {
-    b.add(Stage.PARENT_MAP, Op.CGROUP_ENTER, `linux.cgroupsPath (joining "${procs}")`, [], [procs]);
-  }
+  addCgroupEntry(b, input.cgroups, (p) => `linux.cgroupsPath (joining "${p}")`);
   const oom = spec.process?.oomScoreAdj;
   if (oom !== undefined) {
     b.add(Stage.PARENT_MAP, Op.WRITE_CHILD_PROC, `process.oomScoreAdj (${oom})`, [], ['oom_score_adj', String(oom)]);

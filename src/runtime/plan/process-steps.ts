@@ -5,10 +5,19 @@ import type { PlanBuilder } from '../helper/plan.ts';
 import { capabilityNumber } from '../capabilities.ts';
 import { RLIMIT, PERSONALITY, rlimitValue } from './linux-constants.ts';
 import { secureJoin } from '../../lib/fs/secure-join.ts';
+import type { CompiledSeccomp } from '../seccomp/compile.ts';
 
 export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
+export interface SeccompInput {
+  compiled: CompiledSeccomp;
+  // a socket connected to linux.seccomp.listenerPath, and the CONTINUE state index holding the
+  // container process state sent with the listener fd
+  listener?: { slot: number; stateIndex: number };
+}
+
 export interface ProcessInput {
+  seccomp?: SeccompInput;
   // a pty slave to become the controlling terminal and stdio
   terminalSlave?: number;
   preserveFds: number;
@@ -73,6 +82,10 @@ export function addProcessSteps(b: PlanBuilder, spec: Spec, p: Process, input: P
   });
   const persona = spec.linux?.personality;
   if (persona) b.add(Stage.INIT, Op.PERSONALITY, 'linux.personality', [PERSONALITY[persona.domain]!]);
+  // Without no-new-privileges, loading a filter needs CAP_SYS_ADMIN: load it while it is still
+  // there (runc does the same); with it, as close to exec as possible, so the filter need not
+  // allow what the runtime itself does until then.
+  if (input.seccomp && !p.noNewPrivileges) addSeccompStep(b, input.seccomp);
   const caps = p.capabilities;
   if (caps) {
     b.add(Stage.INIT, Op.CAP_BOUNDING, 'process.capabilities.bounding', [capMask(caps.bounding, 'bounding', input.lastCap, input.warnings), input.lastCap]);
@@ -117,7 +130,12 @@ export function addProcessSteps(b: PlanBuilder, spec: Spec, p: Process, input: P
   });
   if (p.noNewPrivileges) b.add(Stage.INIT, Op.NO_NEW_PRIVS, 'process.noNewPrivileges');
   b.add(Stage.INIT, Op.RESET_SIGNALS, 'process (default signal handling)');
+  if (input.seccomp && p.noNewPrivileges) addSeccompStep(b, input.seccomp);
   b.add(Stage.INIT, Op.EXEC, `process.args[0] "${args[0]}"`, [args.length, 127, 126], [...args, ...env]);
+}
+
+function addSeccompStep(b: PlanBuilder, s: SeccompInput): void {
+  b.add(Stage.INIT, Op.SECCOMP, 'linux.seccomp', [s.compiled.flags, s.listener?.slot ?? -1, s.listener?.stateIndex ?? -1], [s.compiled.program]);
 }
 
 export function addHookRun(b: PlanBuilder, what: string, h: { path: string; args?: string[]; env?: string[]; timeout?: number }, stateIndex: number): void {

@@ -32,8 +32,9 @@ const ID = /^[\w+.-]+$/;
 
 export function checkContainerId(id: string): void {
   if (!id) throw new UsageError('a container id is required');
-  if (!ID.test(id) || id === '.' || id === '..') {
-    throw new UsageError(`invalid container id "${id}": use letters, digits, "_", "+", "-" and "."`);
+  // a leading "." is reserved: the root holds .cache/ beside the containers
+  if (!ID.test(id) || id.startsWith('.')) {
+    throw new UsageError(`invalid container id "${id}": use letters, digits, "_", "+", "-" and "." (not first)`);
   }
 }
 
@@ -80,7 +81,7 @@ export function removeContainerDir(root: string, id: string): void {
 export function listContainerIds(root: string): string[] {
   try {
     return readdirSync(root, { withFileTypes: true })
-      .filter((e) => e.isDirectory() && ID.test(e.name))
+      .filter((e) => e.isDirectory() && ID.test(e.name) && !e.name.startsWith('.'))
       .map((e) => e.name)
       .sort();
   } catch (err) {

@@ -173,8 +173,12 @@ const checkLinux: Check = (spec) => {
   if (l.personality && PERSONALITY[l.personality.domain] === undefined) {
     throw new InvalidConfigError('linux.personality.domain', `unknown domain "${l.personality.domain}" (expected LINUX or LINUX32)`);
   }
-  if (l.seccomp) {
-    throw new InvalidConfigError('linux.seccomp', 'seccomp filters are not supported by this berth-runtime yet; remove linux.seccomp or use runc');
+  const notify = l.seccomp?.syscalls?.some((sc) => sc.action === 'SCMP_ACT_NOTIFY');
+  if (notify && !l.seccomp?.listenerPath) {
+    throw new InvalidConfigError('linux.seccomp.listenerPath', 'a rule uses SCMP_ACT_NOTIFY, so a listener path is required');
+  }
+  if (l.seccomp?.listenerPath && !isAbsolute(l.seccomp.listenerPath)) {
+    throw new InvalidConfigError('linux.seccomp.listenerPath', `must be an absolute path, got "${l.seccomp.listenerPath}"`);
   }
   if (l.mountLabel && !existsSync('/sys/fs/selinux/enforce')) {
     throw new InvalidConfigError('linux.mountLabel', `label "${l.mountLabel}" was asked for, but SELinux is not enabled on this host`);

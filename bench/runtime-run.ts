@@ -1,0 +1,79 @@
+// berth-runtime against runc and crun: `run` of a busybox bundle whose program is `true`, on the
+// same bundle and the same tmpfs state root, runs alternating so load affects all alike.
+// Prints medians and ratios. Needs root. Usage: node bench/runtime-run.ts [--runs 40]
+// runc and crun come from Debian; this script installs them when they are missing.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { makeBundle } from '../test/helpers/bundle.ts';
+import { REPO } from '../test/helpers/busybox-rootfs.ts';
+
+const runs = Number(process.argv[process.argv.indexOf('--runs') + 1] || 40);
+if (process.getuid?.() !== 0) throw new Error('the benchmark needs root');
+for (const tool of ['runc', 'crun']) {
+  if (spawnSync('which', [tool]).status !== 0) {
+    console.log(`installing ${tool} from Debian`);
+    execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', tool], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  }
+}
+const berth = join(REPO, 'dist', 'berth-runtime');
+if (!existsSync(berth)) throw new Error('build first: node scripts/build.ts');
+
+const bundle = makeBundle((s) => {
+  s.process!.args = ['true'];
+  // crun 1.8 (Debian 12) knows specs up to 1.1; the bundle uses nothing newer
+  s.ociVersion = '1.0.2';
+});
+writeFileSync(join(bundle.dir, 'config.json'), JSON.stringify(bundle.spec));
+const stateRoot = mkdtempSync(join('/run', 'berth-bench-'));
+const tools = [
+  { name: 'berth-runtime', bin: berth },
+  { name: 'runc', bin: 'runc' },
+  { name: 'crun', bin: 'crun' },
+];
+const version = (bin: string): string => execFileSync(bin, ['--version'], { encoding: 'utf8' }).split('\n')[0]!;
+const times = new Map<string, number[]>(tools.map((t) => [t.name, []]));
+
+function once(t: (typeof tools)[number], i: number): number {
+  const start = process.hrtime.bigint();
+  const r = spawnSync(t.bin, ['--root', join(stateRoot, t.name), 'run', `b${i}`], { cwd: bundle.dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (r.status !== 0) throw new Error(`${t.name} run failed (${r.status}): ${r.stderr}`);
+  return ms;
+}
+
+// A runtime that cannot run here at all (crun 1.8 refuses hybrid cgroup hosts such as this
+// development machine) is reported with its error and left out of the comparison.
+const unavailable = new Map<string, string>();
+try {
+  for (const t of tools) {
+    try {
+      for (let w = 0; w < 3; w++) once(t, 1000 + w); // warm caches (page cache, V8 compile cache)
+    } catch (err) {
+      unavailable.set(t.name, (err as Error).message.trim());
+    }
+  }
+  const usable = tools.filter((t) => !unavailable.has(t.name));
+  for (let i = 0; i < runs; i++) for (const t of usable) times.get(t.name)!.push(once(t, i));
+} finally {
+  bundle.remove();
+  rmSync(stateRoot, { recursive: true, force: true });
+}
+
+const median = (a: number[]): number => {
+  const s = [...a].sort((x, y) => x - y);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+const pct = (a: number[], p: number): number => [...a].sort((x, y) => x - y)[Math.min(a.length - 1, Math.floor((a.length * p) / 100))]!;
+console.log(`run of a busybox bundle running \`true\`, ${runs} alternating runs each, state on tmpfs (${new Date().toISOString()})`);
+for (const t of tools) console.log(`  ${t.name.padEnd(14)} ${version(t.bin)}`);
+for (const [name, why] of unavailable) console.log(`  ${name} cannot run on this host and is left out: ${why}`);
+const base = tools.filter((t) => !unavailable.has(t.name) && t.name !== 'berth-runtime');
+console.log(`  ${'runtime'.padEnd(14)} ${'median'.padStart(9)} ${'p10'.padStart(9)} ${'p90'.padStart(9)}${base.map((b) => `   vs ${b.name}`).join('')}`);
+for (const t of tools.filter((x) => !unavailable.has(x.name))) {
+  const a = times.get(t.name)!;
+  const m = median(a);
+  const ratios = base.map((b) => `   ${(m / median(times.get(b.name)!)).toFixed(2).padStart(5)}x`).join('');
+  console.log(`  ${t.name.padEnd(14)} ${m.toFixed(1).padStart(7)}ms ${pct(a, 10).toFixed(1).padStart(7)}ms ${pct(a, 90).toFixed(1).padStart(7)}ms${ratios}`);
+}

@@ -1,0 +1,319 @@
+/*
+ * The per-container monitor (what conmon is for podman): the helper stays as the parent of the
+ * container, copies its output into a log (CRI "k8s-file" lines, rotated by size), serves attach
+ * clients over a unix socket, records the exit status in the exit file, then execs the exit
+ * command, which is berth itself deciding what the exit means (cleanup, --rm, restart policy).
+ *
+ * Attach protocol, both directions: frames of {u8 type, u32 length (little-endian), data}.
+ *   monitor -> client: 1 stdout, 2 stderr, 3 exit (data: int32 exit code)
+ *   client -> monitor: 0 stdin data, 4 resize (u16 rows, u16 cols), 5 close stdin
+ */
+#include "../helper.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_CLIENTS 16
+
+enum { F_STDIN = 0, F_STDOUT = 1, F_STDERR = 2, F_EXIT = 3, F_RESIZE = 4, F_CLOSE_STDIN = 5 };
+
+struct client {
+  int fd;
+  unsigned char hdr[5];
+  size_t hdr_got;
+  uint32_t need;
+  unsigned char *body;
+  size_t body_got;
+};
+
+struct monitor {
+  int out, err, in, pty, listen;
+  long max_size;
+  int max_files;
+  const char *log_path;
+  const char *exit_file;
+  char **exit_argv;
+  int log;
+  long log_size;
+  int partial[3]; /* the last line written for a stream had no newline yet */
+  struct client clients[MAX_CLIENTS];
+};
+
+static struct monitor mon;
+
+static void open_log(void) {
+  mon.log = open(mon.log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+  struct stat st;
+  mon.log_size = (mon.log >= 0 && fstat(mon.log, &st) == 0) ? st.st_size : 0;
+}
+
+/* log -> log.1 -> log.2 ...; the oldest beyond max_files is dropped. */
+static void rotate_log(void) {
+  char from[4096], to[4096];
+  if (mon.log >= 0) close(mon.log);
+  for (int i = mon.max_files - 1; i >= 1; i--) {
+    snprintf(from, sizeof from, i == 1 ? "%s" : "%s.%d", mon.log_path, i - 1);
+    snprintf(to, sizeof to, "%s.%d", mon.log_path, i);
+    rename(from, to);
+  }
+  if (mon.max_files <= 1) unlink(mon.log_path);
+  open_log();
+}
+
+static void timestamp(char *buf, size_t len) {
+  struct timespec ts;
+  struct tm tm;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  gmtime_r(&ts.tv_sec, &tm);
+  size_t n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
+  snprintf(buf + n, len - n, ".%09ldZ", ts.tv_nsec);
+}
+
+/* One CRI log line per line of output: "<time> <stream> <F|P> <text>\n". A chunk that does not
+ * end in a newline is written as a partial ("P") line, as the kubelet's format has it. */
+static void log_output(int stream, const char *data, size_t len) {
+  if (mon.log < 0) return;
+  const char *name = stream == F_STDOUT ? "stdout" : "stderr";
+  while (len > 0) {
+    const char *nl = memchr(data, '\n', len);
+    size_t line = nl ? (size_t)(nl - data) : len;
+    char ts[64];
+    timestamp(ts, sizeof ts);
+    char head[96];
+    int hn = snprintf(head, sizeof head, "%s %s %c ", ts, name, nl ? 'F' : 'P');
+    if (mon.max_size > 0 && mon.log_size + hn + (long)line + 1 > mon.max_size && mon.log_size > 0) rotate_log();
+    if (mon.log < 0) return;
+    (void)write_full(mon.log, head, (size_t)hn);
+    (void)write_full(mon.log, data, line);
+    (void)write_full(mon.log, "\n", 1);
+    mon.log_size += hn + (long)line + 1;
+    if (!nl) return;
+    data = nl + 1;
+    len -= line + 1;
+  }
+}
+
+static void send_frame(int fd, int type, const void *data, uint32_t len) {
+  unsigned char hdr[5] = {(unsigned char)type, (unsigned char)len, (unsigned char)(len >> 8), (unsigned char)(len >> 16),
+                          (unsigned char)(len >> 24)};
+  if (write_full(fd, hdr, 5) < 0 || (len && write_full(fd, data, len) < 0)) shutdown(fd, SHUT_RDWR);
+}
+
+static void broadcast(int type, const void *data, uint32_t len) {
+  for (int i = 0; i < MAX_CLIENTS; i++)
+    if (mon.clients[i].fd >= 0) send_frame(mon.clients[i].fd, type, data, len);
+}
+
+static void drop_client(struct client *cl) {
+  close(cl->fd);
+  free(cl->body);
+  memset(cl, 0, sizeof *cl);
+  cl->fd = -1;
+}
+
+static void client_message(struct client *cl, int type) {
+  int target = mon.pty >= 0 ? mon.pty : mon.in;
+  if (type == F_STDIN && target >= 0) {
+    (void)write_full(target, cl->body, cl->need);
+  } else if (type == F_RESIZE && mon.pty >= 0 && cl->need >= 4) {
+    struct winsize ws;
+    memset(&ws, 0, sizeof ws);
+    ws.ws_row = (unsigned short)(cl->body[0] | cl->body[1] << 8);
+    ws.ws_col = (unsigned short)(cl->body[2] | cl->body[3] << 8);
+    ioctl(mon.pty, TIOCSWINSZ, &ws);
+  } else if (type == F_CLOSE_STDIN && mon.in >= 0) {
+    close(mon.in);
+    mon.in = -1;
+  }
+}
+
+static void read_client(struct client *cl) {
+  unsigned char buf[8192];
+  ssize_t n = read(cl->fd, buf, sizeof buf);
+  if (n <= 0) {
+    drop_client(cl);
+    return;
+  }
+  for (ssize_t i = 0; i < n;) {
+    if (cl->hdr_got < 5) {
+      cl->hdr[cl->hdr_got++] = buf[i++];
+      if (cl->hdr_got == 5) {
+        cl->need = (uint32_t)cl->hdr[1] | (uint32_t)cl->hdr[2] << 8 | (uint32_t)cl->hdr[3] << 16 | (uint32_t)cl->hdr[4] << 24;
+        if (cl->need > (1u << 20)) {
+          drop_client(cl);
+          return;
+        }
+        free(cl->body);
+        cl->body = malloc(cl->need ? cl->need : 1);
+        cl->body_got = 0;
+      }
+    }
+    if (cl->hdr_got == 5) {
+      size_t take = (size_t)(n - i) < cl->need - cl->body_got ? (size_t)(n - i) : cl->need - cl->body_got;
+      memcpy(cl->body + cl->body_got, buf + i, take);
+      cl->body_got += take;
+      i += (ssize_t)take;
+      if (cl->body_got == cl->need) {
+        client_message(cl, cl->hdr[0]);
+        cl->hdr_got = 0;
+      }
+    }
+  }
+}
+
+static void accept_client(void) {
+  int fd = accept4(mon.listen, NULL, NULL, SOCK_CLOEXEC);
+  if (fd < 0) return;
+  for (int i = 0; i < MAX_CLIENTS; i++) {
+    if (mon.clients[i].fd < 0) {
+      mon.clients[i].fd = fd;
+      return;
+    }
+  }
+  close(fd);
+}
+
+/* Returns 0 at end of file. */
+static int pump(int fd, int stream) {
+  char buf[65536];
+  ssize_t n = read(fd, buf, sizeof buf);
+  if (n <= 0) return n < 0 && (errno == EINTR || errno == EAGAIN) ? 1 : 0;
+  log_output(stream, buf, (size_t)n);
+  broadcast(stream, buf, (uint32_t)n);
+  return 1;
+}
+
+static void write_exit_file(int status) {
+  char tmp[4096], ts[64], body[256];
+  int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+  timestamp(ts, sizeof ts);
+  int n = snprintf(body, sizeof body, "{\"exitCode\":%d,\"signal\":%d,\"finishedAt\":\"%s\"}\n", code, sig, ts);
+  snprintf(tmp, sizeof tmp, "%s.tmp", mon.exit_file);
+  int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return;
+  (void)write_full(fd, body, (size_t)n);
+  fsync(fd);
+  close(fd);
+  rename(tmp, mon.exit_file);
+}
+
+void step_monitor_config(struct ctx *c, const struct step *s) {
+  memset(&mon, 0, sizeof mon);
+  mon.out = s->ints[0] >= 0 ? slot_fd(c, s->ints[0]) : -1;
+  mon.err = s->ints[1] >= 0 ? slot_fd(c, s->ints[1]) : -1;
+  mon.in = s->ints[2] >= 0 ? slot_fd(c, s->ints[2]) : -1;
+  mon.pty = s->ints[3] >= 0 ? slot_fd(c, s->ints[3]) : -1;
+  mon.listen = s->ints[4] >= 0 ? slot_fd(c, s->ints[4]) : -1;
+  mon.max_size = (long)arg_int(c, s, 5);
+  mon.max_files = (int)arg_int(c, s, 6);
+  mon.log_path = arg_str(c, s, 0);
+  mon.exit_file = arg_str(c, s, 1);
+  mon.exit_argv = s->nstr > 2 ? &s->strs[2] : NULL;
+  for (int i = 0; i < MAX_CLIENTS; i++) mon.clients[i].fd = -1;
+}
+
+void step_subreaper(struct ctx *c, const struct step *s) {
+  (void)s;
+  if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0) fail(c, errno, "prctl(PR_SET_CHILD_SUBREAPER)");
+}
+
+/* Runs until the container's process has exited and its output is drained; never returns. */
+void run_monitor(struct ctx *c, pid_t child) {
+  signal(SIGPIPE, SIG_IGN);
+  sigset_t mask;
+  sigemptyset(&mask);
+  sigaddset(&mask, SIGCHLD);
+  sigprocmask(SIG_BLOCK, &mask, NULL);
+  int sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+  if (mon.in >= 0) fcntl(mon.in, F_SETFL, fcntl(mon.in, F_GETFL) | O_NONBLOCK);
+  open_log();
+  int status = 0, exited = 0;
+  long drain_deadline = 0;
+  for (;;) {
+    pid_t p;
+    /* reap the container and any orphan it left us (we are their subreaper) */
+    while ((p = waitpid(-1, exited ? NULL : &status, WNOHANG)) > 0) {
+      if (p == child) {
+        exited = 1;
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        /* a daemon the container left behind may hold its stdout forever: give up after 1 s */
+        drain_deadline = ts.tv_sec * 1000 + ts.tv_nsec / 1000000 + 1000;
+      }
+    }
+    int streams_open = mon.out >= 0 || mon.err >= 0 || mon.pty >= 0;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    long now_ms = now.tv_sec * 1000 + now.tv_nsec / 1000000;
+    if (exited && (!streams_open || now_ms >= drain_deadline)) break;
+
+    struct pollfd pf[5 + MAX_CLIENTS];
+    int n = 0;
+    pf[n++] = (struct pollfd){sfd, POLLIN, 0};
+    pf[n++] = (struct pollfd){mon.out, POLLIN, 0};
+    pf[n++] = (struct pollfd){mon.err, POLLIN, 0};
+    pf[n++] = (struct pollfd){mon.pty, POLLIN, 0};
+    pf[n++] = (struct pollfd){exited ? -1 : mon.listen, POLLIN, 0};
+    for (int i = 0; i < MAX_CLIENTS; i++) pf[n++] = (struct pollfd){mon.clients[i].fd, POLLIN, 0};
+    int timeout = exited ? (int)(drain_deadline - now_ms) : -1;
+    if (poll(pf, (nfds_t)n, timeout < 0 ? -1 : timeout) < 0) {
+      if (errno == EINTR) continue;
+      fail(c, errno, "monitor poll");
+    }
+    if (pf[0].revents & POLLIN) {
+      struct signalfd_siginfo si;
+      (void)!read(sfd, &si, sizeof si);
+    }
+    if ((pf[1].revents & (POLLIN | POLLHUP)) && !pump(mon.out, F_STDOUT)) {
+      close(mon.out);
+      mon.out = -1;
+    }
+    if ((pf[2].revents & (POLLIN | POLLHUP)) && !pump(mon.err, F_STDERR)) {
+      close(mon.err);
+      mon.err = -1;
+    }
+    if ((pf[3].revents & (POLLIN | POLLHUP | POLLERR)) && !pump(mon.pty, F_STDOUT)) {
+      close(mon.pty);
+      mon.pty = -1;
+    }
+    if (pf[4].revents & POLLIN) accept_client();
+    for (int i = 0; i < MAX_CLIENTS; i++)
+      if (mon.clients[i].fd >= 0 && (pf[5 + i].revents & (POLLIN | POLLHUP))) read_client(&mon.clients[i]);
+  }
+  write_exit_file(status);
+  int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  int32_t code32 = code;
+  broadcast(F_EXIT, &code32, sizeof code32);
+  for (int i = 0; i < MAX_CLIENTS; i++)
+    if (mon.clients[i].fd >= 0) drop_client(&mon.clients[i]);
+  if (mon.log >= 0) close(mon.log);
+  if (mon.listen >= 0) close(mon.listen);
+  if (mon.exit_argv && mon.exit_argv[0]) {
+    int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (null >= 0) {
+      dup2(null, 0);
+      dup2(null, 1);
+    }
+    sigprocmask(SIG_UNBLOCK, &mask, NULL);
+    extern char **environ;
+    execve(mon.exit_argv[0], mon.exit_argv, environ);
+    dprintf(2, "berth-helper: exec of the exit command %s: %s\n", mon.exit_argv[0], strerror(errno));
+    _exit(1);
+  }
+  _exit(0);
+}

@@ -1,0 +1,38 @@
+import { readRecord } from '../state/container-record.ts';
+import { deriveStatus } from '../state/status.ts';
+import { createCgroupManager } from '../cgroups/manager.ts';
+import { formatStatsEvent, formatOomEvent } from '../cgroups/runc-events.ts';
+import { watchOomKills } from '../cgroups/oom-events.ts';
+import { ConflictError } from '../../lib/errors.ts';
+import type { RuntimeContext } from './context.ts';
+
+// One stats event in runc's shape (`events --stats`).
+export function statsEvent(ctx: RuntimeContext, id: string): string {
+  const record = readRecord(ctx.root, id);
+  if (deriveStatus(ctx.root, record) === 'stopped') throw new ConflictError('E_CONTAINER_NOT_RUNNING', `container "${id}" is not running`);
+  return formatStatsEvent(id, createCgroupManager(record.cgroups).stats());
+}
+
+// runc's `events`: a stats event every interval and an "oom" event for each OOM kill, as JSON
+// lines, until the container stops.
+export async function streamEvents(ctx: RuntimeContext, id: string, intervalMs: number, write: (line: string) => void): Promise<void> {
+  const record = readRecord(ctx.root, id);
+  if (deriveStatus(ctx.root, record) === 'stopped') throw new ConflictError('E_CONTAINER_NOT_RUNNING', `container "${id}" is not running`);
+  const manager = createCgroupManager(record.cgroups);
+  const watch = watchOomKills(manager, (n) => {
+    for (let i = 0; i < n; i++) write(formatOomEvent(id));
+  }, { intervalMs: Math.min(intervalMs, 200) });
+  try {
+    for (;;) {
+      if (deriveStatus(ctx.root, record) === 'stopped') return;
+      write(formatStatsEvent(id, manager.stats()));
+      const end = Date.now() + intervalMs;
+      while (Date.now() < end) {
+        await new Promise((r) => setTimeout(r, Math.min(100, end - Date.now())));
+        if (deriveStatus(ctx.root, record) === 'stopped') return;
+      }
+    }
+  } finally {
+    watch.close();
+  }
+}
