@@ -45,9 +45,17 @@ lib=/usr/local/lib/berth
 mkdir -p "$lib"
 install -m 0755 "$node" "$lib/node.new" && mv -f "$lib/node.new" "$lib/node"
 "$node" scripts/build.ts --node "$lib/node" --out "$lib"
-for cmd in berth-runtime; do
+# koffi (libc calls of the storage layer) is loaded at run time from beside the bundle
+mkdir -p "$lib/node_modules"
+rm -rf "$lib/node_modules/koffi.new" && cp -r node_modules/koffi "$lib/node_modules/koffi.new"
+rm -rf "$lib/node_modules/koffi" && mv "$lib/node_modules/koffi.new" "$lib/node_modules/koffi"
+for cmd in berth-runtime berth; do
   ln -sfn "$lib/$cmd" "/usr/local/bin/$cmd"
 done
+
+# busybox:latest from Debian's busybox-static, so a first container needs no registry
+echo "install.sh: seeding busybox:latest into ${BERTH_ROOT:-/var/lib/berth}"
+"$node" scripts/seed-busybox-image.ts
 
 echo "install.sh: running a first container"
 demo=$(mktemp -d /tmp/berth-first.XXXXXX)
@@ -58,4 +66,4 @@ for a in sh echo hostname; do ln -sf busybox "$demo/rootfs/bin/$a"; done
 (cd "$demo" && berth-runtime spec)
 sed -i 's/"terminal": true/"terminal": false/; s/"sh"$/"sh", "-c", "echo hello from a berth container on $(hostname)"/' "$demo/config.json"
 (cd "$demo" && berth-runtime run "first-$$")
-echo "install.sh: done. berth-runtime is $(command -v berth-runtime)"
+echo "install.sh: done. berth-runtime is $(command -v berth-runtime), berth is $(command -v berth)"

@@ -3,7 +3,7 @@ import { dirname, basename, join } from 'node:path';
 import type { CliContext } from '../cli-context.ts';
 import { UsageError } from '../../lib/errors.ts';
 import { openImageStore } from '../../image/store/open-image-store.ts';
-import { writeDockerArchive, writeOciArchive, type SaveItem } from '../../image/archive/save-archive.ts';
+import { saveArchive, type SaveItem } from '../../image/archive/save-archive.ts';
 import { formatReference, parseReference } from '../../image/reference.ts';
 
 // docker save: names keep the tag they were given (an id saves the image with all its tags).
@@ -23,13 +23,8 @@ export async function saveCommand(ctx: CliContext, names: string[], o: { output:
       if (!ref.digest) item.tags.push(formatReference(ref));
     }
   }
-  const { TarWriter } = await import('../../storage/index.ts');
-  const w = new TarWriter();
   const items = [...byId.values()].map((i) => ({ ...i, tags: [...new Set(i.tags)] }));
-  const producing = (o.format === 'oci-archive' ? writeOciArchive : writeDockerArchive)(w, store, items).catch((e: unknown) => {
-    w.abort(e as Error);
-    throw e;
-  });
+  const { stream: w, done: producing } = await saveArchive(store, items, o.format);
   const tmp = o.output ? join(dirname(o.output), `.${basename(o.output)}.${process.pid}.tmp`) : undefined;
   const fd = tmp ? openSync(tmp, 'w', 0o644) : 1;
   try {

@@ -91,6 +91,17 @@ export async function writeDockerArchive(w: TarWriter, store: ImageStore, items:
   await w.finish();
 }
 
+// The archive as a byte stream: docker-archive (default) or oci-archive.
+export async function saveArchive(store: ImageStore, items: SaveItem[], format: 'docker-archive' | 'oci-archive'): Promise<{ stream: AsyncIterable<Uint8Array>; done: Promise<void> }> {
+  const { TarWriter } = await import('../../storage/index.ts');
+  const w = new TarWriter();
+  const done = (format === 'oci-archive' ? writeOciArchive : writeDockerArchive)(w, store, items).catch((e: unknown) => {
+    w.abort(e as Error);
+    throw e;
+  });
+  return { stream: w, done };
+}
+
 export async function writeOciArchive(w: TarWriter, store: ImageStore, items: SaveItem[]): Promise<void> {
   await w.add({ name: 'blobs/', ...DIR });
   await w.add({ name: 'blobs/sha256/', ...DIR });
