@@ -93,7 +93,19 @@ async function pushWith(client: RegistryClient, ref: Reference, image: ImageReco
     location ??= await client.startUpload(signal);
     ev({ status: 'Pushing', current: 0, total: size });
     if (size <= chunkSize) {
-      await client.putBlob(location, digest, size, () => store.blobs.openRead(digest), signal);
+      const counted = async function* (): AsyncGenerator<Uint8Array> {
+        let sent = 0;
+        let shown = 0;
+        for await (const chunk of store.blobs.openRead(digest)) {
+          sent += (chunk as Buffer).length;
+          if (sent - shown >= 512 << 10) {
+            shown = sent;
+            ev({ status: 'Pushing', current: sent, total: size });
+          }
+          yield chunk as Buffer;
+        }
+      };
+      await client.putBlob(location, digest, size, () => counted(), signal);
     } else {
       const path = store.blobs.path(digest);
       const { createReadStream } = await import('node:fs');
