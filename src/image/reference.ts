@@ -100,17 +100,6 @@ function splitDomain(name: string, input: string): { domain: string; path: strin
   return { domain, path };
 }
 
-// True when the string could name an image rather than be an id prefix (used when resolving
-// `rmi abc123`: docker tries the id first when it is hex).
-export function isReferenceLike(input: string): boolean {
-  try {
-    parseReference(input);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 // docker.io/library/busybox
 export function repositoryName(ref: Pick<Reference, 'domain' | 'path'>): string {
   return `${ref.domain}/${ref.path}`;

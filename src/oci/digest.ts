@@ -28,7 +28,3 @@ export function sha256Digest(data: Uint8Array | string): Digest {
 export function digestHex(d: Digest): string {
   return d.slice(d.indexOf(':') + 1);
 }
-
-export function digestAlgorithm(d: Digest): string {
-  return d.slice(0, d.indexOf(':'));
-}

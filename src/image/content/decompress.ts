@@ -2,7 +2,8 @@
 // (media types are sometimes wrong; the bytes are not). Uncompressed tars pass through.
 import { Readable } from 'node:stream';
 import { createGunzip, createZstdDecompress } from 'node:zlib';
-import type { Compression } from '../manifest/parse-manifest.ts';
+
+export type Compression = 'none' | 'gzip' | 'zstd';
 
 export function detectCompression(head: Uint8Array): Compression {
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';

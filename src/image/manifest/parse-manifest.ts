@@ -19,14 +19,6 @@ const MANIFEST_TYPES = new Set<string>([MediaType.ociManifest, MediaType.dockerM
 const INDEX_TYPES = new Set<string>([MediaType.ociIndex, MediaType.dockerManifestList]);
 const SCHEMA1_TYPES = new Set<string>([MediaType.dockerSchema1, MediaType.dockerSchema1Signed, 'application/json']);
 
-export function isManifestMediaType(t: string): boolean {
-  return MANIFEST_TYPES.has(t);
-}
-
-export function isIndexMediaType(t: string): boolean {
-  return INDEX_TYPES.has(t);
-}
-
 // `what` names the document in messages (a reference or a digest).
 export function parseManifest(bytes: Uint8Array, contentType: string | undefined, what: string): ParsedManifest {
   let doc: Record<string, unknown>;
@@ -71,26 +63,5 @@ function checkDescriptor(d: unknown, where: string): asserts d is Descriptor {
   const o = d as Record<string, unknown> | null;
   if (typeof o !== 'object' || o === null || typeof o['digest'] !== 'string' || typeof o['size'] !== 'number' || typeof o['mediaType'] !== 'string') {
     throw new ManifestError('E_MANIFEST_INVALID', `${where} is not a descriptor with mediaType, digest and size`);
-  }
-}
-
-// Layer media types berth can unpack, and how their bytes are compressed.
-export type Compression = 'none' | 'gzip' | 'zstd';
-
-export function layerCompression(mediaType: string): Compression | undefined {
-  switch (mediaType) {
-    case MediaType.ociLayer:
-    case MediaType.ociLayerNondistributable:
-    case MediaType.dockerLayer:
-      return 'none';
-    case MediaType.ociLayerGzip:
-    case MediaType.ociLayerNondistributableGzip:
-    case MediaType.dockerLayerGzip:
-    case MediaType.dockerLayerForeign:
-      return 'gzip';
-    case MediaType.ociLayerZstd:
-      return 'zstd';
-    default:
-      return undefined;
   }
 }

@@ -23,6 +23,7 @@ import type { ImageStore } from '../store/image-store.ts';
 import type { ImageRecord, LayerRecord } from '../store/image-record.ts';
 import { commitImage } from '../store/commit-image.ts';
 import { BlobDownload, DownloadFailedError } from './blob-download.ts';
+import { runLimited } from '../run-limited.ts';
 import type { LayerSink } from '../store/layer-sink.ts';
 import { unpackLayer } from './unpack-layer.ts';
 import type { PullObserver } from './pull-events.ts';
@@ -289,21 +290,3 @@ function deferred<T = void>(): Deferred<T> {
   return { promise, resolve, reject };
 }
 
-// Runs tasks with at most `limit` at a time; the first failure aborts the wait and is thrown
-// once every started task has settled (no task keeps writing after the command returns).
-export async function runLimited(tasks: (() => Promise<void>)[], limit: number): Promise<void> {
-  let next = 0;
-  let failure: unknown;
-  const worker = async (): Promise<void> => {
-    while (failure === undefined && next < tasks.length) {
-      const t = tasks[next++]!;
-      try {
-        await t();
-      } catch (e) {
-        failure ??= e;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
-  if (failure !== undefined) throw failure;
-}

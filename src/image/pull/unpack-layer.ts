@@ -5,7 +5,7 @@
 import type { LayerSink } from '../store/layer-sink.ts';
 import type { LayerRecord } from '../store/image-record.ts';
 import { decompress } from '../content/decompress.ts';
-import { detachReturn, drain } from '../content/verify-digest.ts';
+import { detachReturn, drain } from '../content/stream-drain.ts';
 
 export async function unpackLayer(sink: LayerSink, layer: LayerRecord, parent: string | undefined, blob: AsyncIterable<Uint8Array>): Promise<number> {
   let diffSize = 0;

@@ -7,7 +7,7 @@ import type { Digest } from '../../oci/digest.ts';
 import { formatReference, parseReference, repositoryName, type Reference } from '../reference.ts';
 import type { RegistryClient } from '../registry/registry-client.ts';
 import type { RegistrySettings } from '../registry/registry-settings.ts';
-import { runLimited } from '../pull/pull-image.ts';
+import { runLimited } from '../run-limited.ts';
 import type { ImageStore } from '../store/image-store.ts';
 import type { ImageRecord } from '../store/image-record.ts';
 

@@ -315,12 +315,6 @@ export class RegistryClient {
     await res.body.dump();
   }
 
-  async hasManifest(reference: string, signal?: AbortSignal): Promise<boolean> {
-    const res = await this.request({ method: 'HEAD', url: `/v2/${this.path}/manifests/${reference}`, headers: { accept: MANIFEST_ACCEPT.join(', ') }, ok: [200, 404], what: `checking manifest ${reference}`, signal });
-    await res.body.dump();
-    return res.statusCode === 200;
-  }
-
   // --- blobs
 
   // The blob's size when the repository has it.

@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../lib/fs/atomic-write.ts';
 import { NotFoundError } from '../../lib/errors.ts';
-import { digestHex, isDigest, type Digest } from '../../oci/digest.ts';
+import { digestHex, type Digest } from '../../oci/digest.ts';
 import { BlobStore } from '../content/blob-store.ts';
 import { formatReference, parseReference, repositoryName, type Reference } from '../reference.ts';
 import { lock } from './pid-lock.ts';
@@ -192,8 +192,4 @@ export class ImageStore {
     }
     return out;
   }
-}
-
-export function isFullId(s: string): boolean {
-  return isDigest(s) || /^[a-f0-9]{64}$/.test(s);
 }
