@@ -115,6 +115,12 @@ test('rmi of the last name deletes the image, its blobs and its layers', async (
     assert.match(r.stdout, new RegExp(`^Untagged: del/me:2\nDeleted: ${id}\nDeleted: sha256:[0-9a-f]{64}\n$`));
     assert.deepEqual(layerDirs(e.root), []);
     assert.deepEqual(blobs(e.root), []);
+    // -f deletes an image named in several repositories, every name with it
+    const id2 = (await berth(e, 0, ['import', '-', 'many/a:1'], { input: layerTar({ g: 'g' }) })).stdout.trim();
+    await berth(e, 0, ['tag', 'many/a:1', 'other/b:2']);
+    const forced = await berth(e, 0, ['rmi', '-f', id2.slice(7, 19)]);
+    assert.match(forced.stdout, new RegExp(`^Untagged: many/a:1\nUntagged: other/b:2\nDeleted: ${id2}\n`));
+    assert.equal((await berth(e, 0, ['-D', '--log-level', 'debug', 'images', '-q'])).stdout, '');
   } finally {
     e.cleanup();
   }
