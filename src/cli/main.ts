@@ -10,7 +10,7 @@ import { Logger, setLogger, type LogLevel } from '../lib/log.ts';
 import type { CliContext } from './cli-context.ts';
 import type { CommandGroup, CommandSpec } from './command-spec.ts';
 import { commands } from './commands/index.ts';
-import { err } from './render/output.ts';
+import { err, out } from './render/output.ts';
 
 export const VERSION = '0.1.0';
 const DEFAULT_ROOT = '/var/lib/berth';
@@ -33,6 +33,14 @@ export class ExitStatus extends Error {
     this.status = status;
   }
 }
+
+// Help goes out as commander writes it; commander's error lines are replaced by docker's
+// (reportUsage), so its own are dropped.
+const OUTPUT = {
+  writeOut: (s: string) => out(s),
+  writeErr: (s: string) => err(s),
+  outputError: () => undefined,
+};
 
 interface GlobalOptions {
   root: string;
@@ -71,19 +79,19 @@ export async function runCli(argv: string[]): Promise<number> {
     .enablePositionalOptions()
     .exitOverride()
     .showSuggestionAfterError(false)
-    .configureOutput({ writeErr: () => undefined, writeOut: (s) => process.stdout.write(s) });
+    .configureOutput(OUTPUT);
 
   const groups = new Map<CommandGroup, Command>();
   const groupCommand = (g: CommandGroup): Command => {
     let c = groups.get(g);
     if (!c) {
-      c = program.command(g).description(GROUPS[g]).exitOverride().configureOutput({ writeErr: () => undefined });
+      c = program.command(g).description(GROUPS[g]).exitOverride().configureOutput(OUTPUT);
       groups.set(g, c);
     }
     return c;
   };
   const define = (parent: Command, name: string, spec: CommandSpec, aliases: string[]): void => {
-    const c = parent.command(spec.args ? `${name} ${spec.args}` : name).description(spec.description).exitOverride().configureOutput({ writeErr: () => undefined });
+    const c = parent.command(spec.args ? `${name} ${spec.args}` : name).description(spec.description).exitOverride().configureOutput(OUTPUT);
     for (const a of aliases) c.alias(a);
     spec.options?.(c);
     c.allowExcessArguments(false);
