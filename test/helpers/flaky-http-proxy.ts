@@ -16,7 +16,9 @@ export interface FlakyProxy {
   close(): Promise<void>;
 }
 
-export async function startFlakyProxy(target: string, rules: FlakyRule[]): Promise<FlakyProxy> {
+// dropRange: forward requests without their Range header, as registries that do not support
+// ranges answer (200 and the whole blob).
+export async function startFlakyProxy(target: string, rules: FlakyRule[], o: { dropRange?: boolean } = {}): Promise<FlakyProxy> {
   const [thost, tport] = target.split(':');
   const log: FlakyProxy['log'] = [];
   const left = rules.map((r) => r.times);
@@ -31,7 +33,9 @@ export async function startFlakyProxy(target: string, rules: FlakyRule[]): Promi
       res.end(JSON.stringify({ errors: [{ code: rules[i]!.status === 429 ? 'TOOMANYREQUESTS' : 'UNAVAILABLE', message: 'try again' }] }));
       return;
     }
-    const up = request({ host: thost, port: Number(tport), method: req.method, path: req.url, headers: req.headers }, (ur) => {
+    const headers = { ...req.headers };
+    if (o.dropRange) delete headers['range'];
+    const up = request({ host: thost, port: Number(tport), method: req.method, path: req.url, headers }, (ur) => {
       log.push({ line, status: ur.statusCode ?? 0, at: Date.now() });
       res.writeHead(ur.statusCode ?? 502, ur.headers);
       ur.pipe(res);

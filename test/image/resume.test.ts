@@ -79,6 +79,35 @@ test('Ctrl-C keeps the partial download and exits 130; the next pull resumes', a
   await interrupt('SIGINT');
 });
 
+test('a registry that ignores Range: the resumed pull skips the bytes it already has', async (t) => {
+  if (skip) return t.skip('needs docker-registry, skopeo and a built dist/berth');
+  const [host, port] = reg!.host.split(':');
+  const slow = await startProxy({ target: { host: host!, port: Number(port) }, rate: 1 << 20 });
+  const e = berthEnv();
+  try {
+    const p = spawn(BERTH, ['pull', `${slow.host}/big/app:v1`], { env: e.env, stdio: 'ignore' });
+    const exited = new Promise((r) => p.on('exit', r));
+    const deadline = Date.now() + 20_000;
+    while (partialSize(e.root) < 256 << 10 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    p.kill('SIGKILL');
+    await exited;
+    assert.ok(partialSize(e.root) > 0);
+    const { startFlakyProxy } = await import('../helpers/flaky-http-proxy.ts');
+    const noRange = await startFlakyProxy(reg!.host, [], { dropRange: true });
+    try {
+      await berth(e, 0, ['pull', '-q', `${noRange.host}/big/app:v1`]);
+      assert.ok(noRange.log.some((l) => l.line.includes(`/blobs/sha256:${layerHex}`) && l.status === 200));
+      assert.deepEqual(checkStoreConsistent(e.root), []);
+      assert.equal(JSON.parse((await berth(e, 0, ['image', 'inspect', `${noRange.host}/big/app:v1`])).stdout)[0].RootFS.Layers.length, 2);
+    } finally {
+      await noRange.close();
+    }
+  } finally {
+    await slow.close();
+    e.cleanup();
+  }
+});
+
 test('a dropped connection is retried from where it stopped, in the same pull', async (t) => {
   if (skip) return t.skip('needs docker-registry, skopeo and a built dist/berth');
   const [host, port] = reg!.host.split(':');
