@@ -29,6 +29,17 @@ export function has(cmd: string): boolean {
   return ['/usr/bin', '/bin', '/usr/local/bin'].some((d) => existsSync(join(d, cmd)));
 }
 
+// The peers come from Debian (podman 4.3, skopeo 1.9); installed when missing.
+export function ensurePeers(): void {
+  if (process.getuid?.() !== 0) throw new Error('the benchmark needs root');
+  if (!existsSync(join(REPO, 'dist', 'berth'))) throw new Error('build first: node scripts/build.ts');
+  for (const tool of ['podman', 'skopeo', 'docker-registry']) {
+    if (has(tool)) continue;
+    process.stdout.write(`installing ${tool} from Debian\n`);
+    execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', tool], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  }
+}
+
 // Builds the layout once; returns its path and total sizes.
 export function buildBenchLayout(): { layout: string; tarBytes: number; cleanup: () => void } {
   const tars = LAYER_DIRS.filter((d) => existsSync(d) && statSync(d).isDirectory()).map((d) =>

@@ -2,13 +2,14 @@
 // 127.0.0.1 into a fresh store, berth against `podman pull` (download + unpack into overlay
 // storage, the same work) and `skopeo copy` to an OCI directory (download and verify only, no
 // unpacking: a floor), in the same run, alternating, median of N.
-// Usage: node_modules/.bin/node bench/pull.ts [iterations=5]   (run as root; builds nothing)
+// Usage: node_modules/.bin/node bench/pull.ts [iterations=5]   (root; podman and skopeo are installed from Debian when missing)
 import { join } from 'node:path';
 import { startRegistry } from '../test/helpers/registry.ts';
 import { REPO } from '../test/helpers/busybox-rootfs.ts';
-import { buildBenchLayout, freshDir, has, median, pushLayout, run, timeIt } from './bench-image.ts';
+import { buildBenchLayout, ensurePeers, freshDir, has, median, pushLayout, run, timeIt } from './bench-image.ts';
 
 const N = Number(process.argv[2] ?? 5);
+ensurePeers();
 const BERTH = join(REPO, 'dist', 'berth');
 const reg = await startRegistry();
 const { layout, tarBytes, cleanup } = buildBenchLayout();

@@ -2,13 +2,14 @@
 // 127.0.0.1 (a new registry per run, so no blob is already there and nothing can be mounted):
 // `berth push` from its store, `podman push` from its store (it must re-create and compress the
 // layer tars from unpacked files) and `skopeo copy` from an OCI directory, median of N.
-// Usage: node_modules/.bin/node bench/push.ts [iterations=5]   (run as root)
+// Usage: node_modules/.bin/node bench/push.ts [iterations=5]   (root; podman and skopeo are installed from Debian when missing)
 import { join } from 'node:path';
 import { startRegistry } from '../test/helpers/registry.ts';
 import { REPO } from '../test/helpers/busybox-rootfs.ts';
-import { buildBenchLayout, freshDir, has, median, pushLayout, run, timeIt } from './bench-image.ts';
+import { buildBenchLayout, ensurePeers, freshDir, has, median, pushLayout, run, timeIt } from './bench-image.ts';
 
 const N = Number(process.argv[2] ?? 5);
+ensurePeers();
 const BERTH = join(REPO, 'dist', 'berth');
 const src = await startRegistry();
 const { layout, tarBytes, cleanup } = buildBenchLayout();
