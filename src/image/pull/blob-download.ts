@@ -10,7 +10,7 @@
 import { closeSync, openSync, read } from 'node:fs';
 import { promisify } from 'node:util';
 import type { Digest } from '../../oci/digest.ts';
-import type { Ingest } from '../content/blob-store.ts';
+import type { Ingest } from '../content/ingest.ts';
 import { BlobSizeError } from '../content/blob-size-error.ts';
 import type { RegistryClient } from '../registry/registry-client.ts';
 

@@ -4,8 +4,7 @@
 //
 // This is the only module that imports undici (~60 ms to load): only pull, push and login
 // reach it, through a dynamic import.
-import { Agent, request, type Dispatcher } from 'undici';
-import { messageOf } from '../../lib/errors.ts';
+import { Agent } from 'undici';
 import { sha256Digest, type Digest } from '../../oci/digest.ts';
 import { DigestMismatchError } from '../content/digest-mismatch-error.ts';
 import { MANIFEST_ACCEPT } from '../manifest/parse-manifest.ts';
@@ -15,10 +14,12 @@ import { getCredentials, type Credentials } from './credentials.ts';
 import { RegistryError, parseErrorBody } from './registry-error.ts';
 import { isInsecureRegistry, isLoopback, type RegistrySettings } from './registry-settings.ts';
 import { RETRYABLE_STATUS, backoffMs, isNetworkError, parseRetryAfter, sleep } from './retry.ts';
+import { fetchBearerToken } from './fetch-bearer-token.ts';
+import { sendFollowingRedirects, type Body, type Response } from './send-following-redirects.ts';
+import { describeNetworkError } from './describe-network-error.ts';
 
 const MANIFEST_SIZE_MAX = 4 << 20;
 
-type Body = string | Uint8Array | AsyncIterable<Uint8Array> | NodeJS.ReadableStream | null;
 
 interface RequestOptions {
   method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -32,7 +33,6 @@ interface RequestOptions {
   retry?: boolean;                     // default true
 }
 
-export type Response = Dispatcher.ResponseData<unknown>;
 
 export interface RegistryClientOptions {
   domain: string;
@@ -95,7 +95,7 @@ export class RegistryClient {
       const base = `${scheme}://${host}`;
       for (let attempt = 0; ; attempt++) {
         try {
-          const res = await this.#send(`${base}/v2/`, { method: 'GET', headers: { 'user-agent': this.#settings.userAgent }, signal });
+          const res = await sendFollowingRedirects(this.#agent, `${base}/v2/`, { method: 'GET', headers: { 'user-agent': this.#settings.userAgent }, signal });
           await res.body.dump();
           // plain HTTP to a TLS port: Go answers 400 "client sent an HTTP request to an HTTPS server"
           if (res.statusCode === 400 && scheme === 'http' && schemes.indexOf(scheme) < schemes.length - 1) {
@@ -136,88 +136,19 @@ export class RegistryClient {
     const key = scopes.join(' ');
     const cached = this.#tokens.get(key);
     if (cached && cached.expiresAt > Date.now()) return `Bearer ${cached.value}`;
-    const token = await this.#fetchToken(c, scopes);
+    const token = await fetchBearerToken({
+      challenge: c,
+      scopes,
+      domain: this.domain,
+      credentials: this.#creds,
+      settings: this.#settings,
+      send: (url, headers) => sendFollowingRedirects(this.#agent, url, { method: 'GET', headers }),
+    });
     this.#tokens.set(key, token);
     return `Bearer ${token.value}`;
   }
 
-  async #fetchToken(c: AuthChallenge, scopes: string[]): Promise<{ value: string; expiresAt: number }> {
-    const realm = c.params['realm'];
-    if (!realm) throw new RegistryError(401, undefined, `${this.domain} asked for a bearer token without naming a realm`);
-    const url = new URL(realm);
-    if (c.params['service']) url.searchParams.set('service', c.params['service']);
-    for (const s of scopes) url.searchParams.append('scope', s);
-    const headers: Record<string, string> = { 'user-agent': this.#settings.userAgent };
-    if (this.#creds) {
-      url.searchParams.set('account', this.#creds.username);
-      headers['authorization'] = `Basic ${Buffer.from(`${this.#creds.username}:${this.#creds.password}`).toString('base64')}`;
-    }
-    let res: Response;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        res = await this.#send(url.toString(), { method: 'GET', headers });
-      } catch (e) {
-        if (isNetworkError(e) && attempt < this.#settings.retries) {
-          await sleep(backoffMs(attempt, this.#settings.retryBaseMs));
-          continue;
-        }
-        throw new RegistryError(0, undefined, `getting a token from ${url.origin}: ${describeNetworkError(e)}`, { cause: e });
-      }
-      if (RETRYABLE_STATUS.has(res.statusCode) && attempt < this.#settings.retries) {
-        await res.body.dump();
-        await sleep(parseRetryAfter(res.headers['retry-after']) ?? backoffMs(attempt, this.#settings.retryBaseMs));
-        continue;
-      }
-      break;
-    }
-    const text = await res.body.text();
-    if (res.statusCode === 401 || res.statusCode === 403) {
-      throw new RegistryError(401, 'UNAUTHORIZED', `authentication to ${this.domain} failed: ${this.#creds ? 'the token server refused the credentials' : 'the token server refused anonymous access'}${tokenError(text)}`);
-    }
-    if (res.statusCode !== 200) throw new RegistryError(res.statusCode, undefined, `getting a token from ${url.origin}: status ${res.statusCode}${tokenError(text)}`);
-    let j: { token?: string; access_token?: string; expires_in?: number };
-    try {
-      j = JSON.parse(text) as typeof j;
-    } catch (e) {
-      throw new RegistryError(200, undefined, `the token server of ${this.domain} sent a response that is not JSON`, { cause: e });
-    }
-    const value = j.token ?? j.access_token;
-    if (!value) throw new RegistryError(200, undefined, `the token server of ${this.domain} sent no token`);
-    // tokens are reused until shortly before they expire; 60 s is the spec's minimum lifetime
-    const lifetime = Math.max(60, j.expires_in ?? 60);
-    return { value, expiresAt: Date.now() + (lifetime - 10) * 1000 };
-  }
-
   // --- requests
-
-  async #send(url: string, o: { method: string; headers: Record<string, string>; body?: Body; signal?: AbortSignal | undefined }): Promise<Response> {
-    let current = url;
-    let method = o.method;
-    let body = o.body;
-    const headers = { ...o.headers };
-    for (let hops = 0; ; hops++) {
-      const res = await request(current, {
-        method: method as Dispatcher.HttpMethod,
-        headers,
-        body: body as Dispatcher.DispatchOptions['body'],
-        dispatcher: this.#agent,
-        signal: o.signal ?? null,
-        highWaterMark: 1 << 20,
-      } as Parameters<typeof request>[1]);
-      const loc = res.headers['location'];
-      if (![301, 302, 303, 307, 308].includes(res.statusCode) || typeof loc !== 'string' || method === 'POST' || method === 'PUT' || method === 'PATCH') return res;
-      await res.body.dump();
-      if (hops >= 10) throw new RegistryError(res.statusCode, undefined, `too many redirects from ${url}`);
-      const next = new URL(loc, current);
-      // blobs are often served from another host (object storage): never send it our token
-      if (next.origin !== new URL(current).origin) delete headers['authorization'];
-      if (res.statusCode === 303) {
-        method = 'GET';
-        body = null;
-      }
-      current = next.toString();
-    }
-  }
 
   async request(o: RequestOptions): Promise<Response> {
     const base = await this.baseUrl(o.signal);
@@ -230,7 +161,7 @@ export class RegistryClient {
       if (auth) headers['authorization'] = auth;
       let res: Response;
       try {
-        res = await this.#send(url, { method: o.method, headers, body: o.body?.() ?? null, signal: o.signal });
+        res = await sendFollowingRedirects(this.#agent, url, { method: o.method, headers, body: o.body?.() ?? null, signal: o.signal });
       } catch (e) {
         if (o.signal?.aborted || e instanceof RegistryError) throw e;
         if (isNetworkError(e) && o.retry !== false && attempt < this.#settings.retries) {
@@ -429,22 +360,4 @@ export class RegistryClient {
 function pickChallenge(header: string | string[] | undefined): AuthChallenge | undefined {
   const all = parseAuthChallenges(header);
   return all.find((c) => c.scheme === 'bearer') ?? all.find((c) => c.scheme === 'basic');
-}
-
-function tokenError(text: string): string {
-  try {
-    const j = JSON.parse(text) as { details?: string; error?: string; errors?: { message?: string }[] };
-    const m = j.details ?? j.error ?? j.errors?.[0]?.message;
-    return m ? ` (${m})` : '';
-  } catch {
-    return '';
-  }
-}
-
-export function describeNetworkError(e: unknown): string {
-  const code = (e as { code?: string } | undefined)?.code;
-  const cause = (e as { cause?: { code?: string; message?: string } } | undefined)?.cause;
-  const c = code ?? cause?.code;
-  const msg = messageOf(e);
-  return c && !msg.includes(c) ? `${msg} (${c})` : msg;
 }
