@@ -115,3 +115,23 @@ test('load refuses a broken archive and stores nothing', async (t) => {
     e2.cleanup();
   }
 });
+
+test('save of two images sharing layers writes each layer once; load restores both', async (t) => {
+  if (skip) return t.skip('needs docker-registry, skopeo and a built dist/berth');
+  await berth(env, 0, ['import', '-', 'share/base:1'], { input: layerTar({ 'base.txt': 'base' }) });
+  await berth(env, 0, ['tag', 'share/base:1', 'share/alias:2']);
+  const file = join(env.root, '..', 'two.tar');
+  await berth(env, 0, ['save', '-o', file, 'share/base:1', 'share/alias:2', `${reg!.host}/arch/app:v1`]);
+  const { stdout } = await run('tar', ['-tf', file]);
+  const blobsListed = stdout.split('\n').filter((l) => /^blobs\/sha256\/[0-9a-f]{64}$/.test(l));
+  assert.equal(new Set(blobsListed).size, blobsListed.length, 'no blob written twice');
+  const e2 = berthEnv();
+  try {
+    const r = await berth(e2, 0, ['load', '-i', file]);
+    assert.deepEqual(r.stdout.trim().split('\n').sort(), [`Loaded image: ${reg!.host}/arch/app:v1`, 'Loaded image: share/alias:2', 'Loaded image: share/base:1']);
+    const tags = (await berth(e2, 0, ['images', '--format', '{{.Repository}}:{{.Tag}}'])).stdout.trim().split('\n').sort();
+    assert.deepEqual(tags, [`${reg!.host}/arch/app:v1`, 'share/alias:2', 'share/base:1']);
+  } finally {
+    e2.cleanup();
+  }
+});

@@ -202,3 +202,19 @@ test('bearer token auth: anonymous pull, credentials for push scope', async (t) 
     await tok.stop();
   }
 });
+
+test('two pulls of one image at the same time both succeed and leave one consistent copy', async (t) => {
+  if (need(t)) return;
+  await pushImage(reg!.host, 'race/app:v1', [{ layers: [{ files: { 'a.bin': Buffer.alloc(2_000_000, 1) } }, { files: { 'b.bin': Buffer.alloc(1_000_000, 2) } }] }]);
+  const e = berthEnv();
+  try {
+    const [a, b] = await Promise.all([berth(e, 0, ['pull', '-q', `${reg!.host}/race/app:v1`]), berth(e, 0, ['pull', '-q', `${reg!.host}/race/app:v1`])]);
+    assert.equal(a.stdout, b.stdout);
+    assert.equal((await berth(e, 0, ['images', '-q'])).stdout.trim().split('\n').length, 1);
+    assert.deepEqual(checkStoreConsistent(e.root), []);
+    const layers = readdirSync(join(e.root, 'storage', 'layers')).filter((n) => /^[0-9a-f]{64}$/.test(n));
+    assert.equal(layers.length, 2);
+  } finally {
+    e.cleanup();
+  }
+});
