@@ -2,6 +2,8 @@
 // 127.0.0.1 into a fresh store, berth against `podman pull` (download + unpack into overlay
 // storage, the same work) and `skopeo copy` to an OCI directory (download and verify only, no
 // unpacking: a floor), in the same run, alternating, median of N.
+// Each timed run starts after sync(1), so that no tool pays for writing back another's data
+// (berth's layer store syncs the file system once per layer; podman does not sync).
 // Usage: node_modules/.bin/node bench/pull.ts [iterations=5]   (root; podman and skopeo are installed from Debian when missing)
 import { join } from 'node:path';
 import { startRegistry } from '../test/helpers/registry.ts';
@@ -20,18 +22,21 @@ try {
   for (let i = 0; i < N; i++) {
     {
       const d = freshDir('bench-berth-');
+      run('sync', []);
       times['berth']!.push(timeIt(() => run(BERTH, ['--root', d.dir, 'pull', '-q', ref])));
       d.cleanup();
     }
     if (has('podman')) {
       const d = freshDir('bench-podman-');
       const base = ['--root', join(d.dir, 'root'), '--runroot', join(d.dir, 'run'), '--storage-driver', 'overlay', '--cgroup-manager', 'cgroupfs', '--events-backend', 'none'];
+      run('sync', []);
       times['podman']!.push(timeIt(() => run('podman', [...base, 'pull', '-q', '--tls-verify=false', ref])));
       run('podman', [...base, 'system', 'reset', '-f']);
       d.cleanup();
     }
     if (has('skopeo')) {
       const d = freshDir('bench-skopeo-');
+      run('sync', []);
       times['skopeo']!.push(timeIt(() => run('skopeo', ['--insecure-policy', 'copy', '-q', '--src-tls-verify=false', `docker://${ref}`, `oci:${d.dir}:x`])));
       d.cleanup();
     }

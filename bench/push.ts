@@ -2,6 +2,8 @@
 // 127.0.0.1 (a new registry per run, so no blob is already there and nothing can be mounted):
 // `berth push` from its store, `podman push` from its store (it must re-create and compress the
 // layer tars from unpacked files) and `skopeo copy` from an OCI directory, median of N.
+// Each timed run starts after sync(1), so that no tool pays for writing back another's data
+// (berth's layer store syncs the file system once per layer; podman does not sync).
 // Usage: node_modules/.bin/node bench/push.ts [iterations=5]   (root; podman and skopeo are installed from Debian when missing)
 import { join } from 'node:path';
 import { startRegistry } from '../test/helpers/registry.ts';
@@ -27,17 +29,20 @@ try {
     {
       const dst = await startRegistry();
       run(BERTH, ['--root', berthRoot.dir, 'tag', ref, `${dst.host}/bench/app:v1`]);
+      run('sync', []);
       times['berth']!.push(timeIt(() => run(BERTH, ['--root', berthRoot.dir, 'push', '-q', `${dst.host}/bench/app:v1`])));
       run(BERTH, ['--root', berthRoot.dir, 'rmi', `${dst.host}/bench/app:v1`]);
       await dst.stop();
     }
     if (usePodman) {
       const dst = await startRegistry();
+      run('sync', []);
       times['podman']!.push(timeIt(() => run('podman', [...pbase, 'push', '-q', '--tls-verify=false', ref, `${dst.host}/bench/app:v1`])));
       await dst.stop();
     }
     if (has('skopeo')) {
       const dst = await startRegistry();
+      run('sync', []);
       times['skopeo']!.push(timeIt(() => run('skopeo', ['--insecure-policy', 'copy', '-q', '--dest-tls-verify=false', `oci:${layout}:bench`, `docker://${dst.host}/bench/app:v1`])));
       await dst.stop();
     }
