@@ -8,6 +8,7 @@ export interface FlakyRule {
   status: number;
   times: number;          // how many matching requests fail
   headers?: Record<string, string>;
+  body?: string;          // instead of the distribution error document
 }
 
 export interface FlakyProxy {
@@ -30,7 +31,7 @@ export async function startFlakyProxy(target: string, rules: FlakyRule[], o: { d
       log.push({ line, status: rules[i]!.status, at: Date.now() });
       req.resume();
       res.writeHead(rules[i]!.status, { 'content-type': 'application/json', ...rules[i]!.headers });
-      res.end(JSON.stringify({ errors: [{ code: rules[i]!.status === 429 ? 'TOOMANYREQUESTS' : 'UNAVAILABLE', message: 'try again' }] }));
+      res.end(rules[i]!.body ?? JSON.stringify({ errors: [{ code: rules[i]!.status === 429 ? 'TOOMANYREQUESTS' : 'UNAVAILABLE', message: 'try again' }] }));
       return;
     }
     const headers = { ...req.headers };

@@ -1,5 +1,6 @@
 // Retries: a 429 with Retry-After is waited out as asked, a 503 on a blob is retried with
-// backoff, and a registry that keeps failing gives up with its own error, exit 1.
+// backoff, and a registry that keeps failing gives up with its own error, exit 1. Also answers
+// the registry itself cannot be made to give: a schema 1 manifest.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -48,6 +49,22 @@ test('a registry that keeps failing: the error after the last retry, exit 1', as
     const r = await berth(e, 1, ['pull', `${proxy.host}/retry/app:v1`], { env: { BERTH_REGISTRY_RETRIES: '2' } });
     assert.match(r.stderr, /^Error: fetching the manifest of .*retry\/app:v1: .* answered 503 UNAVAILABLE: try again$/m);
     assert.equal(proxy.log.filter((l) => l.line.includes('/manifests/')).length, 3);
+  } finally {
+    e.cleanup();
+    await proxy.close();
+  }
+});
+
+test('a Docker schema 1 manifest is refused with a clear message', async (t) => {
+  if (skip) return t.skip('needs docker-registry, skopeo and a built dist/berth');
+  const schema1 = JSON.stringify({ schemaVersion: 1, name: 'old/app', tag: 'v1', architecture: 'amd64', fsLayers: [], history: [], signatures: [] });
+  const proxy = await startFlakyProxy(reg!.host, [
+    { match: /^GET \/v2\/old\/app\/manifests\/v1/, status: 200, times: 1, headers: { 'content-type': 'application/vnd.docker.distribution.manifest.v1+prettyjws' }, body: schema1 },
+  ]);
+  const e = berthEnv();
+  try {
+    const r = await berth(e, 1, ['pull', `${proxy.host}/old/app:v1`]);
+    assert.match(r.stderr, /^Error: .*old\/app:v1 uses Docker image manifest schema 1, which berth does not support: push the image again with a current client/m);
   } finally {
     e.cleanup();
     await proxy.close();
