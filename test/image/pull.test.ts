@@ -218,3 +218,19 @@ test('two pulls of one image at the same time both succeed and leave one consist
     e.cleanup();
   }
 });
+
+test('docker.io pulls go through registry mirrors in order; a dead mirror is skipped', async (t) => {
+  if (need(t)) return;
+  await pushImage(reg!.host, 'library/mirrored:v1', [{ layers: [{ files: { m: 'from the mirror' } }] }]);
+  const e = berthEnv({ BERTH_REGISTRY_MIRRORS: `http://127.0.0.1:1,http://${reg!.host}`, BERTH_REGISTRY_RETRIES: '0' });
+  try {
+    const r = await berth(e, 0, ['pull', 'mirrored:v1']);
+    assert.match(r.stdout, /^v1: Pulling from library\/mirrored$/m);
+    assert.match(r.stdout, /^Status: Downloaded newer image for mirrored:v1\ndocker\.io\/library\/mirrored:v1\n$/m);
+    assert.equal((await berth(e, 0, ['images', '--format', '{{.Repository}}:{{.Tag}}'])).stdout, 'mirrored:v1\n');
+    const bad = await berth(e, 1, ['pull', 'mirrored:v1'], { env: { BERTH_REGISTRY_MIRRORS: 'mirror.example' } });
+    assert.match(bad.stderr, /invalid mirror "mirror\.example": expected a URL/);
+  } finally {
+    e.cleanup();
+  }
+});

@@ -14,7 +14,10 @@ import { chainIds } from '../manifest/chain-id.ts';
 import { ManifestError } from '../manifest/manifest-error.ts';
 import { parseManifest } from '../manifest/parse-manifest.ts';
 import { formatPlatform, hostPlatform, selectPlatform } from '../manifest/platform.ts';
-import { formatReference, parseReference, repositoryName, type Reference } from '../reference.ts';
+import { DEFAULT_DOMAIN, formatReference, parseReference, repositoryName, type Reference } from '../reference.ts';
+import { RegistryError } from '../registry/registry-error.ts';
+import { InternalError } from '../../lib/errors.ts';
+import { log } from '../../lib/log.ts';
 import type { RegistryClient } from '../registry/registry-client.ts';
 import type { RegistrySettings } from '../registry/registry-settings.ts';
 import type { ImageStore } from '../store/image-store.ts';
@@ -44,22 +47,39 @@ export interface PullResult {
 export async function pullImage(o: PullOptions): Promise<PullResult> {
   const ref = parseReference(o.reference, { defaultTag: true });
   const { RegistryClient } = await import('../registry/registry-client.ts');
-  const client = new RegistryClient({ domain: ref.domain, path: ref.path, settings: o.settings });
-  try {
-    return await pullWith(client, ref, o);
-  } finally {
-    await client.close();
-  }
-}
-
-async function pullWith(client: RegistryClient, ref: Reference, o: PullOptions): Promise<PullResult> {
-  const { store, signal } = o;
   const what = formatReference(ref);
   o.observer?.resolved?.({ repository: repositoryName(ref), tagOrDigest: ref.digest ?? ref.tag ?? 'latest' });
-  await client.baseUrl(signal);
-  mark('registry pinged');
-  const top = await client.getManifest(ref.digest ?? ref.tag!, what, signal);
-  mark('manifest fetched');
+  // docker.io through its mirrors first, as docker does; any failure of a mirror falls through
+  const mirrors = ref.domain === DEFAULT_DOMAIN ? o.settings.registryMirrors : [];
+  for (const mirror of [...mirrors, undefined]) {
+    const client = new RegistryClient({ domain: ref.domain, path: ref.path, settings: o.settings, ...(mirror ? { mirror } : {}) });
+    try {
+      let top: Manifest;
+      try {
+        await client.baseUrl(o.signal);
+        mark('registry pinged');
+        top = await client.getManifest(ref.digest ?? ref.tag!, what, o.signal);
+        mark('manifest fetched');
+      } catch (e) {
+        if (mirror && !o.signal?.aborted && e instanceof RegistryError) {
+          log.debug(`mirror ${mirror} failed for ${what}: ${e.message}`);
+          continue;
+        }
+        throw e;
+      }
+      return await pullWith(client, ref, o, top);
+    } finally {
+      await client.close();
+    }
+  }
+  throw new InternalError('no registry endpoint was tried');
+}
+
+type Manifest = Awaited<ReturnType<RegistryClient['getManifest']>>;
+
+async function pullWith(client: RegistryClient, ref: Reference, o: PullOptions, top: Manifest): Promise<PullResult> {
+  const { store, signal } = o;
+  const what = formatReference(ref);
   const parsed = parseManifest(top.bytes, top.mediaType, what);
   let manifestBytes = top.bytes;
   let manifestDigest = top.digest;

@@ -40,6 +40,8 @@ export interface RegistryClientOptions {
   settings: RegistrySettings;
   push?: boolean;                      // ask for pull,push scope
   credentials?: Credentials | null;    // null: anonymous even when config.json has some
+  // a pull-through mirror of docker.io to use instead ("https://mirror.example", "http://h:5000")
+  mirror?: string;
 }
 
 export class RegistryClient {
@@ -50,6 +52,9 @@ export class RegistryClient {
   readonly #agent: Agent;
   readonly #creds: Credentials | undefined;
   readonly #scope: string;
+  // where requests go: the registry's host, or a mirror's, with the schemes to try
+  readonly #host: string;
+  readonly #schemes: string[];
   #base: string | undefined;
   #basePromise: Promise<string> | undefined;
   #challenge: AuthChallenge | undefined;
@@ -59,13 +64,24 @@ export class RegistryClient {
     this.domain = o.domain;
     this.path = o.path;
     this.#settings = o.settings;
-    this.#insecure = isInsecureRegistry(o.domain, o.settings);
+    let netDomain = o.domain;
+    let mirrorScheme: string | undefined;
+    if (o.mirror) {
+      const u = new URL(o.mirror);
+      netDomain = u.host;
+      mirrorScheme = u.protocol.replace(':', '');
+    }
+    this.#insecure = isInsecureRegistry(netDomain, o.settings);
+    this.#host = o.mirror ? netDomain : registryHost(o.domain);
+    // loopback registries speak plain HTTP unless they answer TLS (docker's default for them);
+    // other insecure ones are tried with TLS first, without checking the certificate
+    this.#schemes = mirrorScheme ? [mirrorScheme] : !this.#insecure ? ['https'] : isLoopback(netDomain) ? ['http', 'https'] : ['https', 'http'];
     this.#agent = new Agent({
       connect: { rejectUnauthorized: !this.#insecure },
       connections: 16,
       keepAliveTimeout: 10_000,
     });
-    this.#creds = o.credentials === null ? undefined : (o.credentials ?? getCredentials(o.domain, o.settings.configDir));
+    this.#creds = o.credentials === null ? undefined : (o.credentials ?? getCredentials(netDomain, o.settings.configDir));
     this.#scope = `repository:${o.path}:${o.push ? 'pull,push' : 'pull'}`;
   }
 
@@ -86,10 +102,8 @@ export class RegistryClient {
   }
 
   async #ping(signal?: AbortSignal): Promise<string> {
-    const host = registryHost(this.domain);
-    // loopback registries speak plain HTTP unless they answer TLS (docker's default for them);
-    // other insecure ones are tried with TLS first, without checking the certificate
-    const schemes = !this.#insecure ? ['https'] : isLoopback(this.domain) ? ['http', 'https'] : ['https', 'http'];
+    const host = this.#host;
+    const schemes = this.#schemes;
     let lastError: unknown;
     for (const scheme of schemes) {
       const base = `${scheme}://${host}`;
@@ -121,7 +135,7 @@ export class RegistryClient {
         }
       }
     }
-    throw new RegistryError(0, undefined, `cannot reach registry ${this.domain}: ${describeNetworkError(lastError)}`, { cause: lastError });
+    throw new RegistryError(0, undefined, `cannot reach registry ${this.#host === registryHost(this.domain) ? this.domain : this.#host}: ${describeNetworkError(lastError)}`, { cause: lastError });
   }
 
   // --- auth

@@ -2,12 +2,15 @@
 // retry policy. Like docker: loopback registries (localhost, 127.0.0.0/8, ::1) are insecure by
 // default; others only when listed, in BERTH_INSECURE_REGISTRIES (comma-separated) or in the
 // "insecure-registries" array of the registries file (BERTH_REGISTRIES_CONF, default
-// /etc/berth/registries.json), as host, host:port or an IPv4 CIDR.
+// /etc/berth/registries.json), as host, host:port or an IPv4 CIDR. Pulls from docker.io try the
+// "registry-mirrors" of that file (or BERTH_REGISTRY_MIRRORS) first, as docker's daemon does.
 import { existsSync, readFileSync } from 'node:fs';
 import { InvalidConfigError } from '../../lib/errors.ts';
 
 export interface RegistrySettings {
   insecureRegistries: string[];
+  // pull-through mirrors of docker.io, tried in order before it (docker's registry-mirrors)
+  registryMirrors: string[];
   // docker's config directory holding config.json (credentials); default $DOCKER_CONFIG or ~/.docker
   configDir?: string;
   retries: number;
@@ -21,24 +24,33 @@ export const DEFAULT_REGISTRIES_CONF = '/etc/berth/registries.json';
 
 export function loadRegistrySettings(overrides: Partial<RegistrySettings> = {}): RegistrySettings {
   const insecure: string[] = [];
+  const mirrors: string[] = [];
   const env = process.env['BERTH_INSECURE_REGISTRIES'];
   if (env) insecure.push(...env.split(',').map((s) => s.trim()).filter(Boolean));
+  const envMirrors = process.env['BERTH_REGISTRY_MIRRORS'];
+  if (envMirrors) mirrors.push(...envMirrors.split(',').map((s) => s.trim()).filter(Boolean));
   const conf = process.env['BERTH_REGISTRIES_CONF'] ?? DEFAULT_REGISTRIES_CONF;
   if (existsSync(conf)) {
     try {
-      const j = JSON.parse(readFileSync(conf, 'utf8')) as { 'insecure-registries'?: unknown };
-      const list = j['insecure-registries'];
-      if (list !== undefined && (!Array.isArray(list) || list.some((x) => typeof x !== 'string'))) {
-        throw new InvalidConfigError('insecure-registries', `in ${conf} must be an array of strings`);
+      const j = JSON.parse(readFileSync(conf, 'utf8')) as Record<string, unknown>;
+      for (const [key, into] of [['insecure-registries', insecure], ['registry-mirrors', mirrors]] as const) {
+        const list = j[key];
+        if (list !== undefined && (!Array.isArray(list) || list.some((x) => typeof x !== 'string'))) {
+          throw new InvalidConfigError(key, `in ${conf} must be an array of strings`);
+        }
+        if (list) into.push(...(list as string[]));
       }
-      if (list) insecure.push(...(list as string[]));
     } catch (e) {
       if (e instanceof InvalidConfigError) throw e;
       throw new InvalidConfigError('', `${conf} is not valid JSON`, { cause: e });
     }
   }
+  for (const m of mirrors) {
+    if (!/^https?:\/\/[^/]+\/?$/.test(m)) throw new InvalidConfigError('registry-mirrors', `invalid mirror "${m}": expected a URL such as https://mirror.example`);
+  }
   return {
     insecureRegistries: insecure,
+    registryMirrors: mirrors,
     retries: Number(process.env['BERTH_REGISTRY_RETRIES'] ?? 5),
     retryBaseMs: Number(process.env['BERTH_REGISTRY_RETRY_BASE_MS'] ?? 500),
     retryAfterMaxMs: 60_000,
