@@ -234,3 +234,21 @@ test('docker.io pulls go through registry mirrors in order; a dead mirror is ski
     e.cleanup();
   }
 });
+
+test('pull --all-tags pulls every tag of the repository', async (t) => {
+  if (need(t)) return;
+  await pushImage(reg!.host, 'tags/app:one', [{ layers: [{ files: { v: '1' } }] }]);
+  await pushImage(reg!.host, 'tags/app:two', [{ layers: [{ files: { v: '2' } }] }]);
+  const e = berthEnv();
+  try {
+    const r = await berth(e, 0, ['pull', '-a', `${reg!.host}/tags/app`]);
+    assert.match(r.stdout, /^one: Pulling from tags\/app$/m);
+    assert.match(r.stdout, /^two: Pulling from tags\/app$/m);
+    assert.ok(r.stdout.endsWith(`Status: Downloaded newer image for ${reg!.host}/tags/app\n${reg!.host}/tags/app\n`), r.stdout);
+    assert.deepEqual((await berth(e, 0, ['images', '--format', '{{.Tag}}'])).stdout.trim().split('\n').sort(), ['one', 'two']);
+    const bad = await berth(e, 125, ['pull', '-a', `${reg!.host}/tags/app:one`]);
+    assert.equal(bad.stderr, "Error: tag can't be used with --all-tags/-a\n");
+  } finally {
+    e.cleanup();
+  }
+});

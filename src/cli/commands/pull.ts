@@ -10,13 +10,9 @@ export const pull: CommandSpec = {
     c
       .option('--platform <os/arch[/variant]>', 'pull the image for this platform')
       .option('-q, --quiet', 'suppress verbose output')
-      .option('-a, --all-tags', 'download all tagged images in the repository (not supported)')
+      .option('-a, --all-tags', 'download all tagged images in the repository')
       .option('--disable-content-trust', 'skip image verification (accepted; berth has no content trust)'),
   run: async (ctx, [name], o) => {
-    if (o['allTags']) {
-      const { UsageError } = await import('../../lib/errors.ts');
-      throw new UsageError('--all-tags is not supported: pull each tag by name');
-    }
     const { pullCommand } = await import('../image/pull.ts');
     await pullCommand(ctx, name as string, o);
   },

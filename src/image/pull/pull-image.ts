@@ -151,3 +151,15 @@ async function pullWith(client: RegistryClient, ref: Reference, o: PullOptions, 
     release();
   }
 }
+
+// The tags of a repository (pull --all-tags).
+export async function listRepositoryTags(reference: string, settings: RegistrySettings, signal?: AbortSignal): Promise<string[]> {
+  const ref = parseReference(reference);
+  const { RegistryClient } = await import('../registry/registry-client.ts');
+  const client = new RegistryClient({ domain: ref.domain, path: ref.path, settings });
+  try {
+    return (await client.listTags(signal)).sort();
+  } finally {
+    await client.close();
+  }
+}

@@ -260,6 +260,22 @@ export class RegistryClient {
     await res.body.dump();
   }
 
+  // Every tag of the repository, following the Link header's pages.
+  async listTags(signal?: AbortSignal): Promise<string[]> {
+    const tags: string[] = [];
+    let url = `/v2/${this.path}/tags/list?n=1000`;
+    for (let page = 0; page < 1000; page++) {
+      const res = await this.request({ method: 'GET', url, ok: [200], what: `listing the tags of ${this.domain}/${this.path}`, signal });
+      const j = (await res.body.json()) as { tags?: string[] | null };
+      tags.push(...(j.tags ?? []));
+      const link = res.headers['link'];
+      const next = typeof link === 'string' ? /<([^>]+)>;\s*rel="?next"?/.exec(link)?.[1] : undefined;
+      if (!next) break;
+      url = new URL(next, await this.baseUrl()).toString();
+    }
+    return tags;
+  }
+
   // --- blobs
 
   // The blob's size when the repository has it.
