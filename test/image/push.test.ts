@@ -89,3 +89,14 @@ async function tarOf(content: Buffer): Promise<Buffer> {
   const { layerTar } = await import('../helpers/oci-image.ts');
   return layerTar({ 'data.bin': content });
 }
+
+test('push --all-tags pushes every local tag of the repository', async (t) => {
+  if (skip) return t.skip('needs docker-registry, skopeo, busybox-static and a built dist/berth');
+  await berth(env, 0, ['tag', 'busybox', `${reg!.host}/every/bb:a`]);
+  await berth(env, 0, ['tag', 'busybox', `${reg!.host}/every/bb:b`]);
+  const r = await berth(env, 0, ['push', '--all-tags', `${reg!.host}/every/bb`]);
+  assert.match(r.stdout, /^a: digest: sha256:[0-9a-f]{64} size: \d+$/m);
+  assert.match(r.stdout, /^b: digest: sha256:[0-9a-f]{64} size: \d+$/m);
+  const { stdout } = await run('skopeo', ['list-tags', '--tls-verify=false', `docker://${reg!.host}/every/bb`]);
+  assert.deepEqual(JSON.parse(stdout).Tags.sort(), ['a', 'b']);
+});

@@ -9,7 +9,7 @@ export const push: CommandSpec = {
   options: (c) =>
     c
       .option('-q, --quiet', 'suppress verbose output')
-      .option('-a, --all-tags', 'push all tags of the repository (not supported)')
+      .option('-a, --all-tags', 'push all tags of the repository')
       .option('--disable-content-trust', 'skip image signing (accepted; berth has no content trust)'),
   run: async (ctx, [name], o) => {
     const { pushCommand } = await import('../image/push.ts');
