@@ -19,13 +19,15 @@ export interface RegistryOptions {
   users?: Record<string, string>;       // basic and token: user -> password
   // token: who may do what; default: every user (and anonymous) everything
   grant?: (user: string | undefined, scope: { name: string; actions: string[] }) => string[];
+  // token: OAuth2 refresh tokens accepted by POST (docker's identity tokens): token -> user
+  refreshTokens?: Record<string, string>;
 }
 
 export interface TestRegistry {
   host: string;                          // 127.0.0.1:port
   url: string;
   dir: string;
-  tokenRequests: { user: string | undefined; scopes: string[] }[];
+  tokenRequests: { user: string | undefined; scopes: string[]; oauth?: boolean }[];
   stop(): Promise<void>;
 }
 
@@ -57,20 +59,8 @@ export async function startRegistry(o: RegistryOptions = {}): Promise<TestRegist
     const key = createPrivateKey(readFileSync(join(dir, 'key.pem')));
     const certDer = new X509Certificate(readFileSync(join(dir, 'cert.pem'))).raw.toString('base64');
     const tport = await freePort();
-    tokenServer = createServer((req, res) => {
-      const url = new URL(req.url ?? '/', `http://127.0.0.1:${tport}`);
-      let user: string | undefined;
-      const h = req.headers['authorization'];
-      if (h?.startsWith('Basic ')) {
-        const [u, p] = Buffer.from(h.slice(6), 'base64').toString().split(/:(.*)/s);
-        if (!u || users[u] !== p) {
-          res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ details: 'wrong username or password' }));
-          return;
-        }
-        user = u;
-      }
-      const scopes = url.searchParams.getAll('scope');
-      tokenRequests.push({ user, scopes });
+    const issue = (res: import('node:http').ServerResponse, user: string | undefined, scopes: string[], oauth: boolean): void => {
+      tokenRequests.push({ user, scopes, ...(oauth ? { oauth } : {}) });
       const access = scopes.flatMap((s) => {
         const [type, name, actions] = s.split(':');
         if (type !== 'repository' || !name || !actions) return [];
@@ -83,7 +73,36 @@ export async function startRegistry(o: RegistryOptions = {}): Promise<TestRegist
       const head = b64({ typ: 'JWT', alg: 'RS256', x5c: [certDer] });
       const claims = b64({ iss: 'berth-test-issuer', sub: user ?? '', aud: 'berth-test-service', exp: now + 300, nbf: now - 10, iat: now, jti: randomUUID(), access });
       const sig = createSign('RSA-SHA256').update(`${head}.${claims}`).sign(key).toString('base64url');
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token: `${head}.${claims}.${sig}`, expires_in: 300, issued_at: new Date().toISOString() }));
+      const token = `${head}.${claims}.${sig}`;
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(oauth ? { access_token: token, expires_in: 300, scope: scopes.join(' ') } : { token, expires_in: 300, issued_at: new Date().toISOString() }));
+    };
+    tokenServer = createServer((req, res) => {
+      const url = new URL(req.url ?? '/', `http://127.0.0.1:${tport}`);
+      if (req.method === 'POST') {
+        let body = '';
+        req.on('data', (d: Buffer) => (body += d.toString()));
+        req.on('end', () => {
+          const form = new URLSearchParams(body);
+          const user = o.refreshTokens?.[form.get('refresh_token') ?? ''];
+          if (form.get('grant_type') !== 'refresh_token' || !user) {
+            res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'invalid_grant' }));
+            return;
+          }
+          issue(res, user, (form.get('scope') ?? '').split(' ').filter(Boolean), true);
+        });
+        return;
+      }
+      let user: string | undefined;
+      const h = req.headers['authorization'];
+      if (h?.startsWith('Basic ')) {
+        const [u, p] = Buffer.from(h.slice(6), 'base64').toString().split(/:(.*)/s);
+        if (!u || users[u] !== p) {
+          res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ details: 'wrong username or password' }));
+          return;
+        }
+        user = u;
+      }
+      issue(res, user, url.searchParams.getAll('scope'), false);
     });
     await new Promise<void>((r) => tokenServer!.listen(tport, '127.0.0.1', r));
     authBlock = `auth:\n  token:\n    realm: http://127.0.0.1:${tport}/token\n    service: berth-test-service\n    issuer: berth-test-issuer\n    rootcertbundle: ${join(dir, 'cert.pem')}\n`;

@@ -252,3 +252,25 @@ test('pull --all-tags pulls every tag of the repository', async (t) => {
     e.cleanup();
   }
 });
+
+test('identity tokens (OAuth2 refresh tokens) from config.json are exchanged at the token server', async (t) => {
+  if (need(t)) return;
+  const tok = await startRegistry({ auth: 'token', users: { carol: 'pw' }, refreshTokens: { 'refresh-abc': 'carol' } });
+  const e = berthEnv();
+  try {
+    await pushImage(tok.host, 'oauth/app:v1', [{ layers: [{ files: { o: 'o' } }] }], { creds: 'carol:pw' });
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(e.config, { recursive: true });
+    writeFileSync(join(e.config, 'config.json'), JSON.stringify({ auths: { [tok.host]: { auth: Buffer.from('carol:').toString('base64'), identitytoken: 'refresh-abc' } } }));
+    await berth(e, 0, ['pull', '-q', `${tok.host}/oauth/app:v1`]);
+    await berth(e, 0, ['tag', `${tok.host}/oauth/app:v1`, `${tok.host}/oauth/copy:v1`]);
+    await berth(e, 0, ['push', '-q', `${tok.host}/oauth/copy:v1`]);
+    assert.ok(tok.tokenRequests.some((r) => r.oauth && r.user === 'carol' && r.scopes.includes('repository:oauth/copy:pull,push')), JSON.stringify(tok.tokenRequests));
+    writeFileSync(join(e.config, 'config.json'), JSON.stringify({ auths: { [tok.host]: { identitytoken: 'stale' } } }));
+    const bad = await berth(e, 1, ['pull', `${tok.host}/oauth/app:v1`]);
+    assert.match(bad.stderr, /the token server refused the identity token \(invalid_grant\)/);
+  } finally {
+    e.cleanup();
+    await tok.stop();
+  }
+});

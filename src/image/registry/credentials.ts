@@ -14,6 +14,9 @@ import { BerthError, InvalidConfigError } from '../../lib/errors.ts';
 export interface Credentials {
   username: string;
   password: string;
+  // an OAuth2 refresh token (docker's "identitytoken", from a credential helper's "<token>"
+  // user): exchanged at the token server instead of sending the password
+  identityToken?: string;
 }
 
 interface AuthEntry {
@@ -82,9 +85,14 @@ export function getCredentials(domain: string, configDir?: string): Credentials 
     const out = runHelper(helper, 'get', key);
     if (!out) return undefined;
     const j = JSON.parse(out) as { Username?: string; Secret?: string };
+    if (j.Username === '<token>' && j.Secret) return { username: '', password: '', identityToken: j.Secret };
     return j.Username !== undefined && j.Secret !== undefined ? { username: j.Username, password: j.Secret } : undefined;
   }
   if (!entry) return undefined;
+  if (entry.identitytoken) {
+    const user = entry.auth ? Buffer.from(entry.auth, 'base64').toString('utf8').split(':')[0] ?? '' : (entry.username ?? '');
+    return { username: user, password: '', identityToken: entry.identitytoken };
+  }
   if (entry.auth) {
     const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
     const colon = decoded.indexOf(':');

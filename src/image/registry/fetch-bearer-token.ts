@@ -14,7 +14,7 @@ export interface TokenRequest {
   domain: string;
   credentials: Credentials | undefined;
   settings: RegistrySettings;
-  send(url: string, headers: Record<string, string>): Promise<Response>;
+  send(url: string, headers: Record<string, string>, body?: string): Promise<Response>;
 }
 
 export interface BearerToken {
@@ -30,6 +30,7 @@ const { challenge: c, scopes } = o;
   if (c.params['service']) url.searchParams.set('service', c.params['service']);
   for (const s of scopes) url.searchParams.append('scope', s);
   const headers: Record<string, string> = { 'user-agent': o.settings.userAgent };
+  if (o.credentials?.identityToken) return fetchWithRefreshToken(o, url, o.credentials.identityToken);
   if (o.credentials) {
     url.searchParams.set('account', o.credentials.username);
     headers['authorization'] = `Basic ${Buffer.from(`${o.credentials.username}:${o.credentials.password}`).toString('base64')}`;
@@ -80,4 +81,27 @@ function tokenError(text: string): string {
   } catch {
     return '';
   }
+}
+
+// OAuth2 (docker's token spec, oauth.md): POST the refresh token as a form to the realm.
+async function fetchWithRefreshToken(o: TokenRequest, url: URL, refreshToken: string): Promise<BearerToken> {
+  const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: 'berth', service: url.searchParams.get('service') ?? '' });
+  const scopes = url.searchParams.getAll('scope');
+  if (scopes.length > 0) form.set('scope', scopes.join(' '));
+  let res: Response;
+  try {
+    res = await o.send(`${url.origin}${url.pathname}`, { 'user-agent': o.settings.userAgent, 'content-type': 'application/x-www-form-urlencoded' }, form.toString());
+  } catch (e) {
+    throw new RegistryError(0, undefined, `getting a token from ${url.origin}: ${describeNetworkError(e)}`, { cause: e });
+  }
+  const text = await res.body.text();
+  if (res.statusCode === 401 || res.statusCode === 403 || res.statusCode === 400) {
+    throw new RegistryError(401, 'UNAUTHORIZED', `authentication to ${o.domain} failed: the token server refused the identity token${tokenError(text)}`);
+  }
+  if (res.statusCode !== 200) throw new RegistryError(res.statusCode, undefined, `getting a token from ${url.origin}: status ${res.statusCode}${tokenError(text)}`);
+  const j = JSON.parse(text) as { access_token?: string; token?: string; expires_in?: number };
+  const value = j.access_token ?? j.token;
+  if (!value) throw new RegistryError(200, undefined, `the token server of ${o.domain} sent no token`);
+  const lifetime = Math.max(60, j.expires_in ?? 60);
+  return { value, expiresAt: Date.now() + (lifetime - 10) * 1000 };
 }

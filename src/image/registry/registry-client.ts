@@ -144,7 +144,7 @@ export class RegistryClient {
     const c = this.#challenge;
     if (!c) return undefined;
     if (c.scheme === 'basic') {
-      return this.#creds ? `Basic ${Buffer.from(`${this.#creds.username}:${this.#creds.password}`).toString('base64')}` : undefined;
+      return this.#creds && !this.#creds.identityToken ? `Basic ${Buffer.from(`${this.#creds.username}:${this.#creds.password}`).toString('base64')}` : undefined;
     }
     if (c.scheme !== 'bearer') return undefined;
     const key = scopes.join(' ');
@@ -156,7 +156,7 @@ export class RegistryClient {
       domain: this.domain,
       credentials: this.#creds,
       settings: this.#settings,
-      send: (url, headers) => sendFollowingRedirects(this.#agent, url, { method: 'GET', headers }),
+      send: (url, headers, body) => sendFollowingRedirects(this.#agent, url, body === undefined ? { method: 'GET', headers } : { method: 'POST', headers, body }),
     });
     this.#tokens.set(key, token);
     return `Bearer ${token.value}`;
