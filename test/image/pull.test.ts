@@ -274,3 +274,24 @@ test('identity tokens (OAuth2 refresh tokens) from config.json are exchanged at 
     await tok.stop();
   }
 });
+
+test('HTTP_PROXY: registry traffic goes through the proxy, loopback registries never', async (t) => {
+  if (need(t)) return;
+  const { startForwardProxy } = await import('../helpers/forward-proxy.ts');
+  const proxy = await startForwardProxy({ 'registry.test': '127.0.0.1' });
+  await pushImage(reg!.host, 'proxied/app:v1', [{ layers: [{ files: { p: 'p' } }] }]);
+  const port = reg!.host.split(':')[1];
+  const named = `registry.test:${port}`;
+  const e = berthEnv({ HTTP_PROXY: proxy.url, HTTPS_PROXY: proxy.url, NO_PROXY: '', BERTH_INSECURE_REGISTRIES: named });
+  try {
+    // registry.test resolves only at the proxy: the pull works only through it
+    await berth(e, 0, ['pull', '-q', `${named}/proxied/app:v1`]);
+    assert.ok(proxy.seen.some((l) => l.includes(named)), proxy.seen.join('\n'));
+    const before = proxy.seen.length;
+    await berth(e, 0, ['pull', '-q', `${reg!.host}/proxied/app:v1`]);
+    assert.equal(proxy.seen.length, before, 'a loopback registry is reached directly');
+  } finally {
+    e.cleanup();
+    await proxy.close();
+  }
+});

@@ -4,7 +4,7 @@
 //
 // This is the only module that imports undici (~60 ms to load): only pull, push and login
 // reach it, through a dynamic import.
-import { Agent } from 'undici';
+import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
 import { sha256Digest, type Digest } from '../../oci/digest.ts';
 import { DigestMismatchError } from '../content/digest-mismatch-error.ts';
 import { MANIFEST_ACCEPT } from '../manifest/parse-manifest.ts';
@@ -49,7 +49,7 @@ export class RegistryClient {
   readonly path: string;
   readonly #settings: RegistrySettings;
   readonly #insecure: boolean;
-  readonly #agent: Agent;
+  readonly #agent: Dispatcher;
   readonly #creds: Credentials | undefined;
   readonly #scope: string;
   // where requests go: the registry's host, or a mirror's, with the schemes to try
@@ -76,11 +76,11 @@ export class RegistryClient {
     // loopback registries speak plain HTTP unless they answer TLS (docker's default for them);
     // other insecure ones are tried with TLS first, without checking the certificate
     this.#schemes = mirrorScheme ? [mirrorScheme] : !this.#insecure ? ['https'] : isLoopback(netDomain) ? ['http', 'https'] : ['https', 'http'];
-    this.#agent = new Agent({
-      connect: { rejectUnauthorized: !this.#insecure },
-      connections: 16,
-      keepAliveTimeout: 10_000,
-    });
+    const agentOptions = { connect: { rejectUnauthorized: !this.#insecure }, connections: 16, keepAliveTimeout: 10_000 };
+    // HTTP_PROXY, HTTPS_PROXY and NO_PROXY (either case) as docker honours them; like Go's
+    // ProxyFromEnvironment, never for loopback registries
+    const proxied = !isLoopback(netDomain) && ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy'].some((v) => process.env[v]);
+    this.#agent = proxied ? new EnvHttpProxyAgent({ ...agentOptions, requestTls: { rejectUnauthorized: !this.#insecure } }) : new Agent(agentOptions);
     this.#creds = o.credentials === null ? undefined : (o.credentials ?? getCredentials(netDomain, o.settings.configDir));
     this.#scope = `repository:${o.path}:${o.push ? 'pull,push' : 'pull'}`;
   }

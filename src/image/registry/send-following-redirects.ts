@@ -1,13 +1,13 @@
 // One HTTP request through undici, following redirects itself: blobs are often served from
 // another host (object storage), which must never receive the registry's Authorization header.
 // Uploads (POST, PUT, PATCH) are not redirected: their bodies cannot be sent twice.
-import { request, type Agent, type Dispatcher } from 'undici';
+import { request, type Dispatcher } from 'undici';
 import { RegistryError } from './registry-error.ts';
 
 export type Body = string | Uint8Array | AsyncIterable<Uint8Array> | NodeJS.ReadableStream | null;
 export type Response = Dispatcher.ResponseData<unknown>;
 
-export async function sendFollowingRedirects(agent: Agent, url: string, o: { method: string; headers: Record<string, string>; body?: Body; signal?: AbortSignal | undefined }): Promise<Response> {
+export async function sendFollowingRedirects(agent: Dispatcher, url: string, o: { method: string; headers: Record<string, string>; body?: Body; signal?: AbortSignal | undefined }): Promise<Response> {
   let current = url;
   let method = o.method;
   let body = o.body;
