@@ -48,6 +48,15 @@ describe('class instances are structs with methods', () => {
     });
   });
 
+  test('a getter that throws is an error too', () => {
+    const data = new (class {
+      get Broken(): string {
+        throw new Error('gone');
+      }
+    })();
+    assert.throws(() => run('{{.Broken}}', data), { message: 'template: :1:2: executing "" at <.Broken>: error calling Broken: gone' });
+  });
+
   test('a missing field is an error naming the class', () => {
     assert.throws(() => run('{{.Nope}}', row), {
       message: 'template: :1:2: executing "" at <.Nope>: can\'t evaluate field Nope in type ContainerContext',
