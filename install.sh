@@ -15,10 +15,11 @@ fi
 # tini (a subreaper for the tests), python3 (the tests' console-socket receiver). Tests and tools:
 # libseccomp-dev (the seccomp compiler's oracle), golang-go (the Go template oracle),
 # docker-registry/skopeo/apache2-utils (registry tests), uidmap (rootless), user-mode-linux (the
-# cgroup v2 guest), iproute2 (network namespaces). Benchmarks install their own peers.
+# cgroup v2 guest, with kmod for its modules), iproute2 (network namespaces), procps (ps). Benchmarks
+# install their own peers.
 packages=(
   gcc make libc6-dev busybox-static tini python3 ca-certificates
-  libseccomp-dev golang-go docker-registry skopeo apache2-utils uidmap user-mode-linux iproute2
+  libseccomp-dev golang-go docker-registry skopeo apache2-utils uidmap user-mode-linux kmod iproute2 procps
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -178,7 +179,17 @@ void step_process(struct ctx *c, const struct step *s) {
     break;
   case OP_CLOSE_FDS: {
     unsigned from = (unsigned)arg_int(c, s, 0);
-    if (syscall(SYS_close_range, from, ~0U, CLOSE_RANGE_CLOEXEC) < 0) fail(c, errno, "marking fds from %u close-on-exec", from);
+    if (syscall(SYS_close_range, from, ~0U, CLOSE_RANGE_CLOEXEC) == 0) break;
+    /* kernels before 5.11 lack CLOSE_RANGE_CLOEXEC: walk /proc/self/fd instead */
+    DIR *d = opendir("/proc/self/fd");
+    if (!d) fail(c, errno, "listing /proc/self/fd to mark fds from %u close-on-exec", from);
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+      int fd = atoi(e->d_name);
+      if (e->d_name[0] < '0' || e->d_name[0] > '9' || fd < (int)from || fd == dirfd(d)) continue;
+      if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0 && errno != EBADF) fail(c, errno, "marking fd %d close-on-exec", fd);
+    }
+    closedir(d);
     break;
   }
   case OP_LOOKUP_EXEC:

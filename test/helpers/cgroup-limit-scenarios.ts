@@ -85,8 +85,9 @@ export function registerLimitTests(opts: { cpuset: boolean }): void {
       const u1 = BigInt(stats(env).data['cpu'].usage.total);
       const t1 = process.hrtime.bigint();
       const share = Number(u1 - u0) / Number(t1 - t0);
-      // loose bounds: a behaviour test on a shared machine, not a timing test
-      assert.ok(share > 0.3 && share < 0.65, `CPU share ${share.toFixed(2)}, expected about 0.5`);
+      // loose bounds: a behaviour test on a shared machine, not a timing test. The upper one is
+      // the limit; the lower one only says the loop ran (other tests share the CPUs)
+      assert.ok(share > 0.2 && share < 0.65, `CPU share ${share.toFixed(2)}, expected about 0.5 and never above the quota`);
     } finally {
       env.cleanup();
     }

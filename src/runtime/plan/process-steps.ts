@@ -85,7 +85,11 @@ export function addProcessSteps(b: PlanBuilder, spec: Spec, p: Process, input: P
   // Without no-new-privileges, loading a filter needs CAP_SYS_ADMIN: load it while it is still
   // there (runc does the same); with it, as close to exec as possible, so the filter need not
   // allow what the runtime itself does until then.
-  if (input.seccomp && !p.noNewPrivileges) addSeccompStep(b, input.seccomp);
+  if (input.seccomp && !p.noNewPrivileges) {
+    // close_range may be outside an older profile: mark the fds before the filter is in place
+    b.add(Stage.INIT, Op.CLOSE_FDS, 'closing inherited fds', [3 + input.preserveFds]);
+    addSeccompStep(b, input.seccomp);
+  }
   const caps = p.capabilities;
   if (caps) {
     b.add(Stage.INIT, Op.CAP_BOUNDING, 'process.capabilities.bounding', [capMask(caps.bounding, 'bounding', input.lastCap, input.warnings), input.lastCap]);
@@ -122,7 +126,7 @@ export function addProcessSteps(b: PlanBuilder, spec: Spec, p: Process, input: P
   const path = env.find((e) => e.startsWith('PATH='))?.slice(5) ?? DEFAULT_PATH;
   const args = p.args ?? [];
   b.add(Stage.INIT, Op.LOOKUP_EXEC, `process.args[0] "${args[0]}"`, [], [args[0] ?? '', path]);
-  b.add(Stage.INIT, Op.CLOSE_FDS, 'closing inherited fds', [3 + input.preserveFds]);
+  if (!(input.seccomp && !p.noNewPrivileges)) b.add(Stage.INIT, Op.CLOSE_FDS, 'closing inherited fds', [3 + input.preserveFds]);
   if (input.barrier) b.add(Stage.INIT, Op.BARRIER, 'waiting for start', [input.barrier.fifoSlot, input.barrier.closeSync ? 1 : 0]);
   (spec.hooks?.startContainer ?? []).forEach((h, i) => {
     if (input.startHookStateIndex === undefined) return;

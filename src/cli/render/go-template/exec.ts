@@ -308,7 +308,13 @@ class State {
     const hasArgs = (args !== null && args.length > 1) || final !== MISSING;
     const kind = kindOf(receiver);
     if (kind === 'struct') {
-      const m = lookupMember(receiver as object, fieldName);
+      let m: { found: boolean; value: unknown };
+      try {
+        m = lookupMember(receiver as object, fieldName);
+      } catch (err) {
+        // a getter that throws fails like a Go method returning an error
+        return this.errorf(`error calling ${fieldName}: ${err instanceof Error ? err.message : String(err)}`);
+      }
       if (m.found) {
         if (typeof m.value === 'function') {
           return this.evalMethod(dot, { fn: m.value as Method['fn'], receiver: receiver as object }, node, fieldName, args, final);

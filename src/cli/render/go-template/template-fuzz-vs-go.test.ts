@@ -169,15 +169,38 @@ function structured(vars: string[]): string {
   }
 }
 
+// printf with random flags, widths, precisions, argument indexes and verbs (not %p: Go prints
+// addresses, berth has none to print).
+function printfFormat(): string {
+  let f = '';
+  for (let i = Math.floor(rand() * 3) + 1; i > 0; i--) {
+    f += pick(['', 'x', ' ', '|', 'é']) + '%';
+    for (let k = Math.floor(rand() * 3); k > 0; k--) f += pick(['#', '0', '+', '-', ' ']);
+    if (chance(0.15)) f += `[${Math.floor(rand() * 4)}]`;
+    if (chance(0.4)) f += pick(['1', '5', '12', '*', '0']);
+    if (chance(0.4)) f += '.' + pick(['', '0', '1', '3', '10', '*']);
+    f += pick(['v', 'v', 's', 'd', 'q', 'x', 'X', 'o', 'O', 'b', 'c', 'U', 'e', 'E', 'f', 'F', 'g', 'G', 't', 'T', '%', 'z']);
+  }
+  return f;
+}
+
+const printfArgs = ['1', '-1', '0', '255', '1.5', '-0.000123', '1e21', '123456.789', '2.5', '0.5', '"héllo"', '""', '"a\\tb"', "'x'", 'true', 'nil', '.L', '.M', '.S', '.A', '.B', '.N', '.Name', '.é', '.', '(index "abc" 0)', '1e-7', '100000.0', '0x1p-1074'];
+
+function printfCase(): string {
+  const args = Array.from({ length: Math.floor(rand() * 4) }, () => pick(printfArgs));
+  return `{{printf ${JSON.stringify(printfFormat())} ${args.join(' ')}}}`;
+}
+
 interface Case {
   t: string;
   d: unknown;
+  missingKey: 'default' | 'zero' | 'error';
 }
 
 const cases: Case[] = [];
 for (let i = 0; i < count; i++) {
   const r = rand();
-  let t = r < 0.15 ? soup() : r < 0.3 ? structured([]) + template(1, []) : template(2, []);
+  let t = r < 0.15 ? soup() : r < 0.3 ? structured([]) + template(1, []) : r < 0.45 ? printfCase() : template(2, []);
   // now and then a mutation that is likely to break the syntax
   if (chance(0.05)) {
     const at = Math.floor(rand() * (t.length + 1));
@@ -185,12 +208,13 @@ for (let i = 0; i < count; i++) {
   }
   const d: Record<string, unknown> = {};
   for (const k of keys) if (chance(0.85)) d[k] = randomValue(3);
-  cases.push({ t, d: chance(0.9) ? (chance(0.2) ? goStruct(d) : d) : randomValue(3) });
+  const missingKey = chance(0.8) ? 'default' : chance(0.5) ? 'zero' : 'error';
+  cases.push({ t, d: chance(0.9) ? (chance(0.2) ? goStruct(d) : d) : randomValue(3), missingKey });
 }
 
 function runBerth(c: Case): { out: string; err: string | null } {
   try {
-    return { out: parseTemplate(c.t).execute(c.d), err: null };
+    return { out: parseTemplate(c.t).execute(c.d, { missingKey: c.missingKey }), err: null };
   } catch (e) {
     if (e instanceof TemplateExecError) return { out: e.output, err: e.message };
     if (e instanceof TemplateError) return { out: '', err: e.message };
@@ -202,7 +226,7 @@ const oracle = goOracle();
 const skip = oracle === null ? 'go is not installed (install.sh installs golang-go): no oracle to compare with' : false;
 
 test(`${count} random templates (seed ${seed}) give Go's output and errors`, { skip }, () => {
-  const want = runOracle(cases.map((c) => ({ template: c.t, data: encodeGoData(c.d) })));
+  const want = runOracle(cases.map((c) => ({ template: c.t, data: encodeGoData(c.d), missingKey: c.missingKey === 'default' ? '' : c.missingKey })));
   const failures: string[] = [];
   cases.forEach((c, i) => {
     const got = runBerth(c);
