@@ -59,7 +59,7 @@ export async function createContainerProcess(ctx: RuntimeContext, opts: CreateOp
   const bundle = resolve(opts.bundle ?? '.');
   const spec = loadBundleConfig(bundle);
   const terminal = spec.process?.terminal === true;
-  if (terminal && !opts.consoleSocket && !foreground) {
+  if (terminal && !opts.consoleSocket && !foreground && !opts.monitor) {
     throw new UsageError('process.terminal is true: --console-socket is required when the runtime does not stay attached (create, run -d)');
   }
   if (!terminal && opts.consoleSocket) throw new UsageError('--console-socket was given but process.terminal is false in config.json');
