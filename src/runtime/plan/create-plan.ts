@@ -11,6 +11,7 @@ import { O, S_IF } from './linux-constants.ts';
 import type { CompiledSeccomp } from '../seccomp/compile.ts';
 import type { NativeCgroupStep } from '../cgroups/controller.ts';
 import { addNativeCgroupSteps } from './cgroup-native-steps.ts';
+import { addInitHidingSteps } from './init-hiding-steps.ts';
 import { SECCOMP_FILTER_FLAG_NEW_LISTENER } from '../seccomp/flags.ts';
 
 export interface CreatePlanInput {
@@ -115,6 +116,7 @@ export function buildCreatePlan(spec: Spec, input: CreatePlanInput): CreatePlan 
   // the device program is attached before anything joins the cgroup
   addNativeCgroupSteps(b, input.cgroupNative ?? []);
   addNamespaceSteps(b, spec, { cgroups: input.cgroups });
+  addInitHidingSteps(b);
 
   const userns = (spec.linux?.namespaces ?? []).some((n) => n.type === 'user');
   const rootfsInput = {
