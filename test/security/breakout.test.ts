@@ -171,7 +171,8 @@ test('ptrace reaches only processes with the tracer\'s own credentials; an exec\
     const label = (who: string) => (r: ProbeRow): ProbeRow => {
       const comm = /comm=(\S+)/.exec(r.detail)?.[1] ?? '?';
       const caps = BigInt(`0x${/capeff=([0-9a-f]+)/.exec(r.detail)?.[1] ?? '0'}`);
-      const target = caps & ~DEFAULT_CAPS ? `${comm} with CAP_SYS_ADMIN (exec --cap)` : `${comm}, same credentials`;
+      const uid = /uid=(\d+)/.exec(r.detail)?.[1] ?? '?';
+      const target = `${comm} (uid ${uid}${caps & ~DEFAULT_CAPS ? ', with CAP_SYS_ADMIN: exec --cap' : ', docker\'s capabilities'})`;
       const outcome = r.outcome === 'attached' && sameCredentials(r, who === 'root' ? 0 : 1000, who === 'root' ? DEFAULT_CAPS : 0n) ? 'contained' : r.outcome;
       return { ...r, attack: `ptrace as ${who}: ${target}`, outcome, detail: outcome === 'contained' ? `attached inside the container (${r.detail}); docker allows this` : r.detail };
     };

@@ -12,6 +12,7 @@ import type { CompiledSeccomp } from '../seccomp/compile.ts';
 import type { NativeCgroupStep } from '../cgroups/controller.ts';
 import { addNativeCgroupSteps } from './cgroup-native-steps.ts';
 import { addInitHidingSteps } from './init-hiding-steps.ts';
+import type { IdMapWriters } from '../rootless/id-map-writers.ts';
 import { SECCOMP_FILTER_FLAG_NEW_LISTENER } from '../seccomp/flags.ts';
 
 export interface CreatePlanInput {
@@ -31,6 +32,8 @@ export interface CreatePlanInput {
   // what the cgroup manager left to the helper (v2 device programs)
   cgroupNative?: readonly NativeCgroupStep[];
   host: HostFacts;
+  // rootless: newuidmap/newgidmap or the user's own id (rootless/id-map-writers.ts)
+  idMapWriters?: IdMapWriters;
 }
 
 export interface MonitorOptions {
@@ -109,13 +112,14 @@ export function buildCreatePlan(spec: Spec, input: CreatePlanInput): CreatePlan 
   const process = spec.process!;
 
   const fifo = b.slot();
-  b.add(Stage.PARENT_PRE, Op.MKNOD, `exec fifo "${input.fifoPath}"`, [-1, S_IF.FIFO | 0o600, 0, 0, 0, 0, 0], [input.fifoPath]);
+  // owner -1: the runtime's own user, root or not
+  b.add(Stage.PARENT_PRE, Op.MKNOD, `exec fifo "${input.fifoPath}"`, [-1, S_IF.FIFO | 0o600, 0, 0, -1, -1, 0], [input.fifoPath]);
   // O_RDWR: opening never blocks, and the init's read blocks until `start` writes a byte
   b.add(Stage.PARENT_PRE, Op.OPEN, `exec fifo "${input.fifoPath}"`, [fifo, O.RDWR, 0], [input.fifoPath]);
 
   // the device program is attached before anything joins the cgroup
   addNativeCgroupSteps(b, input.cgroupNative ?? []);
-  addNamespaceSteps(b, spec, { cgroups: input.cgroups });
+  addNamespaceSteps(b, spec, { cgroups: input.cgroups, ...(input.idMapWriters ? { idMapWriters: input.idMapWriters } : {}) });
   addInitHidingSteps(b);
 
   const userns = (spec.linux?.namespaces ?? []).some((n) => n.type === 'user');
