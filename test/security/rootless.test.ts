@@ -146,6 +146,30 @@ test('more than one id goes through newuidmap/newgidmap with the user\'s /etc/su
   }
 });
 
+// The init is not dumpable while it runs the runtime's steps (breakout.test.ts), but a rootless
+// runtime's prestart/createRuntime hooks (slirp4netns, say) must still open its namespaces.
+test('a rootless runtime\'s createRuntime hook can open the container\'s namespaces', (t) => {
+  if (requires(t, { root: true, file: '/usr/bin/setpriv' })) return;
+  const u = user();
+  const b = userBundle(u, u.uid);
+  const hook = join(b.dir, 'hook.sh');
+  const out = join(b.dir, 'hook.out');
+  writeFileSync(hook, `#!/bin/sh\npid=$(sed 's/.*"pid":\\([0-9]*\\).*/\\1/')\nreadlink /proc/$pid/ns/uts > ${out} 2>&1\n`, { mode: 0o755 });
+  chownSync(hook, u.uid, u.gid);
+  try {
+    b.edit((s) => {
+      s.hooks = { createRuntime: [{ path: hook }] };
+      s.process!.args = ['readlink', '/proc/self/ns/uts'];
+    });
+    const r = u.runtime(['run', b.id], { cwd: b.dir });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(readFileSync(out, 'utf8'), r.stdout, 'the hook saw the container\'s uts namespace');
+    assert.match(r.stdout, /^uts:\[\d+\]\n$/);
+  } finally {
+    b.cleanup();
+  }
+});
+
 // Each case: exit 1, a message that says what to fix, and nothing left behind.
 function refused(u: TestUser, b: UserBundle, expect: RegExp, env?: Record<string, string | undefined>): void {
   const r = u.runtime(['run', b.id], { cwd: b.dir, ...(env ? { env } : {}) });

@@ -126,6 +126,7 @@ export async function createContainerProcess(ctx: RuntimeContext, opts: CreateOp
       cgroupNative: applied.native,
       host: hostFacts(),
       idMapWriters,
+      rootless: user.rootless,
     });
     for (const w of warnings) ctx.log.warn(w);
     ctx.log.debug(`plan for "${opts.id}": ${plan.steps.length} steps`);

@@ -34,6 +34,8 @@ export interface CreatePlanInput {
   host: HostFacts;
   // rootless: newuidmap/newgidmap or the user's own id (rootless/id-map-writers.ts)
   idMapWriters?: IdMapWriters;
+  // the runtime runs as a user other than root
+  rootless?: boolean;
 }
 
 export interface MonitorOptions {
@@ -149,7 +151,11 @@ export function buildCreatePlan(spec: Spec, input: CreatePlanInput): CreatePlan 
   // the seccomp listener gets the container process state, pid included: it comes with the hooks'
   const hasHookSync = listenerPath !== undefined || [h.prestart, h.createRuntime, h.createContainer, h.startContainer].some((l) => (l?.length ?? 0) > 0);
   if (hasHookSync) {
+    // a rootless runtime's hooks (slirp4netns and the like) open /proc/<pid>/ns/* of the init,
+    // which they may only while it is dumpable; root's have CAP_SYS_PTRACE
+    if (input.rootless) b.add(Stage.INIT, Op.SET_DUMPABLE, 'hooks (a rootless runtime\'s hooks may open the init\'s namespaces)', [1]);
     b.add(Stage.INIT, Op.HOOK_SYNC, 'hooks (prestart, createRuntime)', [0]);
+    if (input.rootless) b.add(Stage.INIT, Op.SET_DUMPABLE, 'hiding the runtime\'s process from the container again', [0]);
     (h.createContainer ?? []).forEach((hook, i) => addHookRun(b, `hooks.createContainer[${i}] ("${hook.path}")`, hook, STATE_INDEX.CREATE_CONTAINER));
   }
   let listener: { slot: number; stateIndex: number } | undefined;

@@ -53,6 +53,15 @@ test('the container\'s first steps make it non-dumpable and close the cgroup dir
   assert.deepEqual([first.op, first.ints], [Op.SET_DUMPABLE, [0]]);
 });
 
+test('a rootless runtime\'s hooks get the init dumpable while they run, and hidden again after', () => {
+  const s = userns();
+  s.hooks = { createRuntime: [{ path: '/bin/true' }] };
+  const seq = (rootless: boolean): number[] =>
+    buildCreatePlan(s, input({ rootless })).plan.steps.filter((x) => x.op === Op.SET_DUMPABLE || x.op === Op.HOOK_SYNC).map((x) => (x.op === Op.HOOK_SYNC ? -1 : Number(x.ints[0])));
+  assert.deepEqual(seq(false), [0, -1]);
+  assert.deepEqual(seq(true), [0, 1, -1, 0]);
+});
+
 test('the default state root: /run/berth-runtime for root, $XDG_RUNTIME_DIR/berth-runtime otherwise, a clear error without it', () => {
   assert.equal(defaultStateRoot(0, {}), '/run/berth-runtime');
   assert.equal(defaultStateRoot(1000, { XDG_RUNTIME_DIR: '/run/user/1000' }), '/run/user/1000/berth-runtime');
