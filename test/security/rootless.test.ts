@@ -136,6 +136,12 @@ test('more than one id goes through newuidmap/newgidmap with the user\'s /etc/su
     const e = u.runtime(['exec', '--user', '1000:1000', b.id, 'sh', '-c', 'id -u; cat /proc/self/status | grep ^Uid']);
     assert.equal(e.code, 0, e.stderr);
     assert.equal(e.stdout.split('\n')[0], '1000');
+    // no cgroup: nothing to freeze, said so
+    const pause = u.runtime(['pause', b.id]);
+    assert.equal(pause.code, 1);
+    assert.match(pause.stderr, /cannot pause container ".*": it has no cgroup to freeze \(a rootless container without a delegated cgroup v2 directory\)/);
+    const stats = u.runtime(['events', '--stats', b.id]);
+    assert.equal(stats.code, 0, stats.stderr);
     assert.equal(u.runtime(['kill', b.id, 'KILL']).code, 0);
     for (let i = 0; i < 100 && JSON.parse(u.runtime(['state', b.id]).stdout).status !== 'stopped'; i++) await new Promise((r) => setTimeout(r, 20));
     const d = u.runtime(['delete', b.id]);
