@@ -93,14 +93,17 @@ static void reach(pid_t pid) {
     report(attack, is_denial(errno) ? "blocked" : "ESCAPED", errno, "%s", path);
   } else {
     char got[512] = "";
-    int outside = 0, count = 0;
+    int outside = 0, count = 0, last_err = 0;
     struct dirent *e;
     while ((e = readdir(d))) {
       if (e->d_name[0] == '.') continue;
       char fdpath[300];
       snprintf(fdpath, sizeof fdpath, "/proc/%d/fd/%s", pid, e->d_name);
       int f = open(fdpath, O_PATH | O_CLOEXEC);
-      if (f < 0) continue;
+      if (f < 0) {
+        last_err = errno;
+        continue;
+      }
       count++;
       struct stat st;
       if (fstat(f, &st) == 0 && S_ISDIR(st.st_mode) && is_outside_root(f)) outside = 1;
@@ -112,7 +115,7 @@ static void reach(pid_t pid) {
       close(f);
     }
     closedir(d);
-    if (count == 0) report(attack, "blocked", EACCES, "no fd could be opened");
+    if (count == 0) report(attack, last_err == 0 || is_denial(last_err) ? "blocked" : "ESCAPED", last_err, "listed, but no fd could be opened");
     else report(attack, "ESCAPED", 0, "opened %d fds%s: %s", count, outside ? ", one a directory outside the root" : "", got);
   }
 

@@ -31,6 +31,8 @@ test('without a delegated cgroup v2 directory there is no cgroup, and each limit
     assert.deepEqual(none.warnings, ['rootless: linux.resources.memory, linux.resources.pids not applied: user "alice" (uid 1000) has no delegated cgroup v2 directory to put the container in (the cgroup hierarchies are root\'s), so it runs in the runtime\'s own cgroup']);
     // device rules alone (the default deny-all) are no reason to warn
     assert.deepEqual(planRootlessCgroups([f.v1], { devices: [{ allow: false, access: 'rwm' }] }, alice).warnings, []);
+    // rules that would grant or narrow access are named
+    assert.match(planRootlessCgroups([f.v1], { devices: [{ allow: false, access: 'rwm' }, { allow: true, type: 'c', major: 10, minor: 229, access: 'rwm' }] }, alice).warnings[0]!, /^rootless: linux\.resources\.devices not applied: device rules need root/);
   } finally {
     f.remove();
   }

@@ -54,7 +54,20 @@ function requestedFields(resources: LinuxResources | undefined): string[] {
   });
 }
 
+// Rules beyond docker's deny-all would change what the container may use; say they are not.
+function devicesWarning(resources: LinuxResources | undefined): string[] {
+  const rules = resources?.devices ?? [];
+  const denyAll = (r: (typeof rules)[number]): boolean => !r.allow && (r.access ?? 'rwm') === 'rwm' && (r.type === undefined || r.type === 'a') && r.major === undefined && r.minor === undefined;
+  if (rules.every(denyAll)) return [];
+  return ['rootless: linux.resources.devices not applied: device rules need root (a cgroup v2 device program, or the v1 devices controller); in the user namespace only the host\'s device nodes bound in are reachable, with the host\'s permissions'];
+}
+
 export function planRootlessCgroups(dirs: readonly CgroupDir[], resources: LinuxResources | undefined, user: RuntimeUser): RootlessCgroups {
+  const plan = placeRootless(dirs, resources, user);
+  return { ...plan, warnings: [...plan.warnings, ...devicesWarning(resources)] };
+}
+
+function placeRootless(dirs: readonly CgroupDir[], resources: LinuxResources | undefined, user: RuntimeUser): RootlessCgroups {
   const who = describeUser(user);
   const asked = requestedFields(resources);
   const v2 = dirs.find((d) => d.version === 2);
