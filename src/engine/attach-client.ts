@@ -10,6 +10,8 @@ export interface AttachSession {
   stdin(data: Buffer): void;
   closeStdin(): void;
   resize(rows: number, cols: number): void;
+  // this client will record the exit and clean up itself: the monitor skips its exit command
+  claimCleanup(): void;
   detach(): void;
 }
 
@@ -55,6 +57,7 @@ export function attachToMonitor(path: string, handlers: AttachHandlers): Promise
           b.writeUInt16LE(cols, 2);
           sock.write(frame(4, b));
         },
+        claimCleanup: () => sock.write(frame(6, Buffer.alloc(0))),
         detach: () => sock.destroy(),
       }),
     );

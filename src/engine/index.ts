@@ -9,6 +9,7 @@ export { startContainer } from './lifecycle/start.ts';
 export { stopContainer, killContainer, signalContainer, waitForExitRecorded } from './lifecycle/stop.ts';
 export { removeContainer } from './lifecycle/remove.ts';
 export { onContainerExit } from './lifecycle/on-exit.ts';
+export { readExitFile } from './lifecycle/cleanup.ts';
 export { attachToMonitor, type AttachSession } from './attach-client.ts';
 export { readLogEntries, LogFollower, type LogEntry } from './logs-reader.ts';
 export { VolumeStore, type VolumeRecord } from './volumes/volume-store.ts';

@@ -20,9 +20,11 @@ export interface RunImage {
 // docker's default), always (--pull always) or never. The pull's progress goes to stderr.
 export async function imageForRun(ctx: CliContext, name: string, pull: string, platform?: string): Promise<RunImage> {
   if (!['missing', 'always', 'never'].includes(pull)) throw new UsageError(`invalid pull option: '${pull}': must be one of "always", "missing" or "never"`);
-  const store = await openImageStore(ctx.root, { layers: pull !== 'never' });
+  // the layer store (and koffi with it) only for a pull
+  let store = await openImageStore(ctx.root);
   let record = pull === 'always' ? undefined : store.find(name);
   if (!record) {
+    store = await openImageStore(ctx.root, { layers: true });
     if (pull === 'never') throw new NotFoundError('E_NO_SUCH_IMAGE', `No such image: ${name}`);
     const ref = parseReference(name, { defaultTag: true });
     if (pull === 'missing') err(`Unable to find image '${familiarString(ref)}' locally\n`);

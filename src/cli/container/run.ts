@@ -1,5 +1,5 @@
 import { writeSync } from 'node:fs';
-import { createContainer, startContainer, attachToMonitor, enginePaths, waitForExitRecorded, VolumeStore, type AttachSession, type CreateRequest, type EngineContext } from '../../engine/index.ts';
+import { createContainer, startContainer, attachToMonitor, enginePaths, waitForExitRecorded, onContainerExit, readExitFile, VolumeStore, type AttachSession, type CreateRequest, type EngineContext } from '../../engine/index.ts';
 import { BerthError, ExecError, messageOf } from '../../lib/errors.ts';
 import { mark } from '../../lib/trace.ts';
 import type { CliContext } from '../cli-context.ts';
@@ -80,6 +80,10 @@ export async function runCommand(ctx: CliContext, image: string, cmd: string[], 
   }
   const detach = o['detach'] === true;
   let session: AttachSession | undefined;
+  // without a restart policy, the exit is recorded here as soon as the exit code arrives: a new
+  // berth process for the monitor's exit command would cost more than the rest of the run. The
+  // claim goes out before the program starts, so the monitor has it however short the run.
+  const cleanupHere = !detach && (o['restart'] ?? 'no') === 'no';
   try {
     await engine.store.withContainerLock(id, () =>
       startContainer(engine, id, {
@@ -90,6 +94,7 @@ export async function runCommand(ctx: CliContext, image: string, cmd: string[], 
                 stdout: (d) => writeSync(1, d),
                 stderr: (d) => writeSync(2, d),
               });
+              if (cleanupHere) session.claimCleanup();
             },
       }),
     );
@@ -109,8 +114,13 @@ export async function runCommand(ctx: CliContext, image: string, cmd: string[], 
   const stopTerminal = attachTerminal(engine, id, session!, { tty: o['tty'] === true, stdin: o['interactive'] === true });
   let code = await session!.exit;
   stopTerminal();
+  // a stdin write that met the closed socket ends the session before the exit frame is read; the
+  // monitor wrote the exit file before it sent the frame
+  if (code === undefined) code = readExitFile(engine, id)?.exitCode;
   mark('run: exited');
-  await waitForExitRecorded(engine, id).catch(() => {});
+  if (cleanupHere && code !== undefined) await onContainerExit(engine, id);
+  else await waitForExitRecorded(engine, id).catch(() => {});
+  mark('run: cleaned up');
   if (code === undefined) code = engine.store.get(id)?.State.ExitCode ?? 125;
   return code;
 }

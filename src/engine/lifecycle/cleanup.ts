@@ -1,7 +1,6 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { deleteContainer as runtimeDelete } from '../../runtime/index.ts';
 import { unmountRootfs } from '../../storage/index.ts';
-import { hasErrnoCode } from '../../lib/errno.ts';
 import type { ContainerRecord } from '../container-types.ts';
 import { exitFile, runDir, rwDir } from '../paths.ts';
 import { runtimeContext, type EngineContext } from '../engine-context.ts';
@@ -16,8 +15,8 @@ export function readExitFile(ctx: EngineContext, id: string): ExitInfo | undefin
   try {
     const e = JSON.parse(readFileSync(exitFile(ctx.paths, id), 'utf8')) as { exitCode: number; finishedAt: string };
     return { exitCode: e.exitCode, finishedAt: e.finishedAt };
-  } catch (err) {
-    if (hasErrnoCode(err, 'ENOENT')) return undefined;
+  } catch {
+    // missing (the monitor died first) or unreadable: the exit is recorded without a code
     return undefined;
   }
 }
