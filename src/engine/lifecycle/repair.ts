@@ -4,6 +4,7 @@ import { exitFile } from '../paths.ts';
 import type { EngineContext } from '../engine-context.ts';
 import { isProcessAlive } from './proc-start-time.ts';
 import { recordExitOurselves } from './stop.ts';
+import { removeContainer } from './remove.ts';
 
 // The record says running, but is it? After a crash or a reboot the monitor that would have
 // recorded the exit may be gone. A dead process with no exit file means exactly that (the
@@ -19,11 +20,18 @@ export async function refreshRecord(ctx: EngineContext, r: ContainerRecord): Pro
   }
   if (!stale) return r;
   await recordExitOurselves(ctx, r.Id);
-  return ctx.store.get(r.Id) ?? r;
+  const exited = ctx.store.get(r.Id) ?? r;
+  // --rm still holds when the berth process that was to remove the container died first (a
+  // killed `berth run --rm` that had claimed the cleanup)
+  if (exited.HostConfig.AutoRemove && exited.State.Status === 'exited') await removeContainer(ctx, r.Id, { force: true, volumes: true }).catch(() => {});
+  return exited;
 }
 
 export async function refreshAll(ctx: EngineContext): Promise<ContainerRecord[]> {
   const out: ContainerRecord[] = [];
-  for (const r of ctx.store.list()) out.push(await refreshRecord(ctx, r));
+  for (const r of ctx.store.list()) {
+    const fresh = await refreshRecord(ctx, r);
+    if (ctx.store.get(r.Id)) out.push(fresh);
+  }
   return out;
 }
