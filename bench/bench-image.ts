@@ -61,6 +61,8 @@ export const BENCH_DIR = process.env['BENCH_DIR'] ?? mountBenchTmpfs();
 function mountBenchTmpfs(): string {
   const dir = mkdtempSync('/run/berth-bench-');
   execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=8g,mode=0700', 'berth-bench', dir]);
+  // Ctrl-C or a timeout still unmounts it
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => process.exit(130));
   process.on('exit', () => {
     try {
       execFileSync('umount', [dir]);

@@ -43,8 +43,10 @@ function wrapBody(res: IncomingMessage): ResponseBody {
   };
   return {
     [Symbol.asyncIterator]: () => res[Symbol.asyncIterator](),
+    // reads and drops the rest: a keep-alive socket goes back to its agent only once the
+    // response has been read to its end (a HEAD response too)
     dump: async () => {
-      if (res.complete || res.destroyed) return;
+      if (res.readableEnded || res.destroyed) return;
       res.resume();
       await new Promise<void>((resolve) => {
         res.once('end', resolve);
