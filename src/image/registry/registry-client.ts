@@ -203,7 +203,7 @@ export class RegistryClient {
           continue;
         }
       }
-      const text = o.method === 'HEAD' ? '' : await res.body.text().catch(() => '');
+      const text = o.method === 'HEAD' ? (await res.body.dump(), '') : await res.body.text().catch(() => '');
       const { code, message } = parseErrorBody(text);
       throw await this.#error(res.statusCode, code, message ?? '', o.what);
     }
