@@ -6,7 +6,8 @@
  *
  * Attach protocol, both directions: frames of {u8 type, u32 length (little-endian), data}.
  *   monitor -> client: 1 stdout, 2 stderr, 3 exit (data: int32 exit code)
- *   client -> monitor: 0 stdin data, 4 resize (u16 rows, u16 cols), 5 close stdin
+ *   client -> monitor: 0 stdin data, 4 resize (u16 rows, u16 cols), 5 close stdin,
+ *                      6 claim the cleanup (this client runs the exit command's work itself)
  */
 #include "../helper.h"
 #include <errno.h>
@@ -29,10 +30,11 @@
 
 #define MAX_CLIENTS 16
 
-enum { F_STDIN = 0, F_STDOUT = 1, F_STDERR = 2, F_EXIT = 3, F_RESIZE = 4, F_CLOSE_STDIN = 5 };
+enum { F_STDIN = 0, F_STDOUT = 1, F_STDERR = 2, F_EXIT = 3, F_RESIZE = 4, F_CLOSE_STDIN = 5, F_CLAIM_CLEANUP = 6 };
 
 struct client {
   int fd;
+  int claimed;
   unsigned char hdr[5];
   size_t hdr_got;
   uint32_t need;
@@ -135,6 +137,8 @@ static void client_message(struct client *cl, int type) {
     ws.ws_row = (unsigned short)(cl->body[0] | cl->body[1] << 8);
     ws.ws_col = (unsigned short)(cl->body[2] | cl->body[3] << 8);
     ioctl(mon.pty, TIOCSWINSZ, &ws);
+  } else if (type == F_CLAIM_CLEANUP) {
+    cl->claimed = 1;
   } else if (type == F_CLOSE_STDIN && mon.in >= 0) {
     close(mon.in);
     mon.in = -1;
@@ -175,16 +179,35 @@ static void read_client(struct client *cl) {
   }
 }
 
-static void accept_client(void) {
+/* Returns 0 when no connection was waiting. */
+static int accept_client(void) {
   int fd = accept4(mon.listen, NULL, NULL, SOCK_CLOEXEC);
-  if (fd < 0) return;
+  if (fd < 0) return 0;
   for (int i = 0; i < MAX_CLIENTS; i++) {
     if (mon.clients[i].fd < 0) {
       mon.clients[i].fd = fd;
-      return;
+      return 1;
     }
   }
   close(fd);
+  return 1;
+}
+
+/* A client that connected (or sent a claim) just before a short-lived container exited must
+ * still get the exit code and have its frames seen: take every waiting connection and byte. */
+static void take_pending_clients(void) {
+  if (mon.listen >= 0) {
+    fcntl(mon.listen, F_SETFL, fcntl(mon.listen, F_GETFL) | O_NONBLOCK);
+    while (accept_client()) {
+    }
+  }
+  for (int i = 0; i < MAX_CLIENTS; i++) {
+    while (mon.clients[i].fd >= 0) {
+      struct pollfd p = {mon.clients[i].fd, POLLIN, 0};
+      if (poll(&p, 1, 0) <= 0 || !(p.revents & (POLLIN | POLLHUP))) break;
+      read_client(&mon.clients[i]);
+    }
+  }
 }
 
 /* Returns 0 at end of file. */
@@ -296,14 +319,19 @@ void run_monitor(struct ctx *c, pid_t child) {
       if (mon.clients[i].fd >= 0 && (pf[5 + i].revents & (POLLIN | POLLHUP))) read_client(&mon.clients[i]);
   }
   write_exit_file(status);
+  take_pending_clients();
   int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   int32_t code32 = code;
+  /* an attached `run` that claimed the cleanup does it in its own process, sooner than a new one */
+  int claimed = 0;
+  for (int i = 0; i < MAX_CLIENTS; i++)
+    if (mon.clients[i].fd >= 0 && mon.clients[i].claimed) claimed = 1;
   broadcast(F_EXIT, &code32, sizeof code32);
   for (int i = 0; i < MAX_CLIENTS; i++)
     if (mon.clients[i].fd >= 0) drop_client(&mon.clients[i]);
   if (mon.log >= 0) close(mon.log);
   if (mon.listen >= 0) close(mon.listen);
-  if (mon.exit_argv && mon.exit_argv[0]) {
+  if (!claimed && mon.exit_argv && mon.exit_argv[0]) {
     int null = open("/dev/null", O_RDWR | O_CLOEXEC);
     if (null >= 0) {
       dup2(null, 0);

@@ -35,26 +35,46 @@ static void cgroup_enter(struct ctx *c, const struct step *s) {
   close(fd);
 }
 
-/* A helper program such as newuidmap, whose arguments TypeScript chose; "{pid}" is the child. */
+/* A helper program such as newuidmap, whose arguments TypeScript chose; "{pid}" is the child.
+ * Its stderr is kept: on failure its own words go into the report (newuidmap says which range
+ * it refused). */
 static void run_tool(struct ctx *c, const struct step *s) {
   char pid[32];
   snprintf(pid, sizeof pid, "%d", c->child);
   char **argv = calloc(s->nstr + 1u, sizeof(char *));
   if (!argv) fail(c, ENOMEM, "allocating arguments");
   for (unsigned i = 0; i < s->nstr; i++) argv[i] = strcmp(s->strs[i], "{pid}") == 0 ? pid : s->strs[i];
+  int errp[2];
+  if (pipe2(errp, O_CLOEXEC) < 0) fail(c, errno, "pipe for %s", argv[0]);
   pid_t p = fork();
   if (p < 0) fail(c, errno, "fork for %s", argv[0]);
   if (p == 0) {
+    dup2(errp[1], 2);
     execv(argv[0], argv);
-    dprintf(2, "berth-helper: exec %s: %s\n", argv[0], strerror(errno));
+    dprintf(2, "exec %s: %s", argv[0], strerror(errno));
     _exit(127);
   }
+  close(errp[1]);
+  char out[512];
+  size_t len = 0;
+  ssize_t n;
+  while ((n = read(errp[0], out + len, sizeof out - 1 - len)) != 0) {
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) break;
+    len += (size_t)n;
+    if (len == sizeof out - 1) break;
+  }
+  out[len] = '\0';
+  close(errp[0]);
+  while (len > 0 && (out[len - 1] == '\n' || out[len - 1] == ' ')) out[--len] = '\0';
+  for (char *q = out; *q; q++)
+    if (*q == '\n') *q = ' ';
   int st;
   while (waitpid(p, &st, 0) < 0)
     if (errno != EINTR) fail(c, errno, "waiting for %s", argv[0]);
   if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
-    fail(c, 0, "%s exited with %s %d", argv[0], WIFEXITED(st) ? "status" : "signal",
-         WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
+    fail(c, 0, "%s exited with %s %d%s%s", argv[0], WIFEXITED(st) ? "status" : "signal",
+         WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st), len ? ": " : "", out);
   free(argv);
 }
 

@@ -44,6 +44,7 @@ const OUTPUT = {
 
 interface GlobalOptions {
   root: string;
+  runroot: string;
   logLevel: string;
   debug?: boolean;
   config?: string;
@@ -67,12 +68,13 @@ export async function runCli(argv: string[]): Promise<number> {
     setLogger(logger);
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
-    return { root: g.root, logLevel: level, configDir: g.config, signal: abort.signal, stdoutIsTTY: process.stdout.isTTY === true };
+    return { root: g.root, runroot: g.runroot, logLevel: level, configDir: g.config, signal: abort.signal, stdoutIsTTY: process.stdout.isTTY === true };
   };
   program
     .description('A container engine with a docker-compatible command line')
     .version(`berth version ${VERSION}`, '-v, --version', 'print version information and quit')
     .addOption(new Option('--root <dir>', 'root of the store (images, containers, volumes)').env('BERTH_ROOT').default(DEFAULT_ROOT))
+    .addOption(new Option('--runroot <dir>', 'runtime state, emptied by a reboot (sockets, exit files)').env('BERTH_RUNROOT').default('/run/berth'))
     .addOption(new Option('-l, --log-level <level>', 'set the logging level').choices(['debug', 'info', 'warn', 'error', 'fatal']).default('info'))
     .option('-D, --debug', 'enable debug mode')
     .option('--config <dir>', 'location of client config files (registry credentials)')
@@ -128,7 +130,7 @@ export async function runCli(argv: string[]): Promise<number> {
 // docker's flag errors (unknown flag, bad value) exit 125; argument-count errors exit 1.
 function reportUsage(e: CommanderError, argv: string[]): number {
   if (e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
-  const words = argv.filter((a, i) => !a.startsWith('-') && !(i > 0 && ['--root', '--log-level', '-l', '--config'].includes(argv[i - 1]!)));
+  const words = argv.filter((a, i) => !a.startsWith('-') && !(i > 0 && ['--root', '--runroot', '--log-level', '-l', '--config'].includes(argv[i - 1]!)));
   const cmd = words.slice(0, words[0] && words[0] in GROUPS ? 2 : 1).join(' ');
   const msg = e.message.replace(/^error: /, '');
   const flag = /unknown option '([^']+)'/.exec(msg);

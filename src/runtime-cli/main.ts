@@ -4,12 +4,12 @@ import { BerthError, ExecError, UsageError, messageOf } from '../lib/errors.ts';
 import { err } from './output.ts';
 import { mark } from '../lib/trace.ts';
 import type { RuntimeContext } from '../runtime/lifecycle/context.ts';
+import { defaultStateRoot, ROOT_STATE_DIR } from '../runtime/state/default-root.ts';
 
 export const VERSION = '0.1.0';
-const DEFAULT_ROOT = '/run/berth-runtime';
 
 interface GlobalOptions {
-  root: string;
+  root?: string;
   log?: string;
   logFormat: 'text' | 'json';
   debug?: boolean;
@@ -49,12 +49,12 @@ export async function runRuntimeCli(argv: string[]): Promise<number> {
     if (g.systemdCgroup) throw new UsageError('--systemd-cgroup: berth-runtime has only the cgroupfs driver');
     logger = new Logger({ ...(g.log ? { file: g.log } : {}), format: g.logFormat, debug: g.debug ?? false });
     setLogger(logger);
-    return { root: g.root, log: logger };
+    return { root: g.root ?? defaultStateRoot(), log: logger };
   };
   program
     .description('an OCI runtime with runc\'s command line')
     .version(`berth-runtime version ${VERSION}\nspec: 1.2.0`, '-v, --version')
-    .option('--root <dir>', 'directory for the state of containers', DEFAULT_ROOT)
+    .option('--root <dir>', `directory for the state of containers (default: ${ROOT_STATE_DIR}, or $XDG_RUNTIME_DIR/berth-runtime when not root)`)
     .option('--log <file>', 'write log lines to this file instead of stderr')
     .addOption(new Option('--log-format <format>', 'log format').choices(['text', 'json']).default('text'))
     .option('--debug', 'log debug messages')

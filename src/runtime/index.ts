@@ -10,3 +10,11 @@ export { deleteContainer, type DeleteOptions } from './lifecycle/delete.ts';
 export { execProcess, type ExecOptions } from './lifecycle/exec.ts';
 export { containerState, listContainers, containerPids, type StateReport } from './lifecycle/query.ts';
 export { defaultSpec } from './default-spec.ts';
+export { updateContainer } from './lifecycle/update.ts';
+export { pauseContainer, resumeContainer } from './lifecycle/pause.ts';
+export { statsEvent, oomKillCount } from './lifecycle/events.ts';
+export type { MonitorOptions } from './plan/create-plan.ts';
+// docker's defaults and the capability table, for the engine's config.json
+export { CAPABILITIES, capabilityNumber } from './capabilities.ts';
+export { DOCKER_DEFAULT_CAPS, DOCKER_DEFAULT_MASKED_PATHS, DOCKER_DEFAULT_READONLY_PATHS, dockerDefaultMaskedPaths } from './docker-defaults.ts';
+export { resolveDockerDefaultProfile } from './seccomp/docker-default.ts';

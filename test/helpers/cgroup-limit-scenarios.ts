@@ -6,6 +6,7 @@ import { containerEnv, runInContainer, shell, type Env } from './container.ts';
 import { requires } from './requires.ts';
 import { runtimeAsync } from './runtime-cli.ts';
 import { hostCgroupLayout } from '../../src/runtime/cgroups/detect.ts';
+import { buildProbes } from './probes.ts';
 
 // Real limits, observed for real, through berth-runtime. Registered by
 // test/runtime/cgroup-limits.test.ts on this (v1/hybrid) host and by
@@ -34,8 +35,11 @@ export function registerLimitTests(opts: { cpuset: boolean }): void {
     if (requires(t, { root: true })) return;
     const env = containerEnv((s) => {
       s.linux!.resources = { memory: { limit: 32 * 1024 * 1024, swap: 32 * 1024 * 1024 } };
-      s.process!.args = ['sh', '-c', 'while [ ! -e /tmp/go ]; do sleep 0.05; done; dd if=/dev/zero of=/dev/null bs=128M count=1; echo "dd=$?"; sleep 1'];
+      s.process!.args = ['sh', '-c', 'while [ ! -e /tmp/go ]; do sleep 0.05; done; /probes/memhog 128; echo "hog=$?"; sleep 1'];
     });
+    const probes = buildProbes();
+    probes.install(env.bundle.rootfs);
+    probes.remove();
     try {
       assert.equal(env.rt('run', '-d', env.id).code, 0);
       const events = runtimeAsync(env.root, ['events', '--interval', '200ms', env.id]);

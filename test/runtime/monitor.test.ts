@@ -121,3 +121,36 @@ test('the monitor rotates the log by size and keeps max-file files', async (t) =
     env.cleanup();
   }
 });
+
+test('a client that claims the cleanup gets the exit code of an instant exit, and the exit command does not run', async (t) => {
+  if (requires(t, { root: true })) return;
+  const env = containerEnv((s) => (s.process!.args = ['true']));
+  const ctx = { root: env.root, log: new Logger() };
+  const dir = env.bundle.dir;
+  const monitor = {
+    logPath: join(dir, 'ctr.log'),
+    logMaxSize: 0,
+    logMaxFiles: 1,
+    exitFile: join(dir, 'exit.json'),
+    attachSocket: join(dir, 'attach.sock'),
+    exitCommand: ['/bin/sh', '-c', `echo exit-command-ran > ${join(dir, 'after')}`],
+    stdin: false,
+    errorLog: join(dir, 'monitor.err'),
+  };
+  try {
+    await createContainer(ctx, { id: env.id, bundle: dir, monitor });
+    // connected and claimed but, most likely, not yet accepted when the program exits
+    const client = attach(monitor.attachSocket);
+    client.send(6, Buffer.alloc(0));
+    await startContainer(ctx, env.id);
+    const frames = await client.frames;
+    assert.equal(frames.exit, 0);
+    await waitFor(() => containerState(ctx, env.id).status === 'stopped');
+    // the monitor has exited by now; an exit command would have run before that
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(existsSync(join(dir, 'after')), false, 'the exit command ran although the cleanup was claimed');
+    await deleteContainer(ctx, env.id);
+  } finally {
+    env.cleanup();
+  }
+});

@@ -1,6 +1,21 @@
 // Every berth command, one file each. A new command is a new file in this folder plus its line
 // here (commands.test.ts fails when a file is missing from this list).
 import type { CommandSpec } from '../command-spec.ts';
+import { containerRun } from './container-run.ts';
+import { containerCreate } from './container-create.ts';
+import { containerStart } from './container-start.ts';
+import { containerStop } from './container-stop.ts';
+import { containerRestart } from './container-restart.ts';
+import { containerKill } from './container-kill.ts';
+import { containerRm } from './container-rm.ts';
+import { containerPs } from './container-ps.ts';
+import { containerLogs } from './container-logs.ts';
+import { containerWait } from './container-wait.ts';
+import { containerAttach } from './container-attach.ts';
+import { containerExec } from './container-exec.ts';
+import { containerInspect } from './container-inspect.ts';
+import { containerCleanup } from './container-cleanup.ts';
+import { inspect } from './inspect.ts';
 import { history } from './history.ts';
 import { imageInspect } from './image-inspect.ts';
 import { imagePrune } from './image-prune.ts';
@@ -17,5 +32,6 @@ import { systemDf } from './system-df.ts';
 import { tag } from './tag.ts';
 
 export const commands: CommandSpec[] = [
+  inspect, containerRun, containerCreate, containerStart, containerStop, containerRestart, containerKill, containerRm, containerPs, containerLogs, containerWait, containerAttach, containerExec, containerInspect, containerCleanup,
   images, pull, push, tag, rmi, imageInspect, history, save, load, importCmd, imagePrune, login, logout, systemDf,
 ];

@@ -27,13 +27,17 @@ export class ProgressRenderer {
   readonly #ids: string[] = [];
   readonly #last = new Map<string, string>();
 
-  constructor(o: { tty: boolean; quiet: boolean }) {
+  readonly #write: (text: string) => void;
+
+  // `write`: stdout by default; `run` sends a pull's progress to stderr, as docker does
+  constructor(o: { tty: boolean; quiet: boolean; write?: (text: string) => void }) {
+    this.#write = o.write ?? out;
     this.#tty = o.tty;
     this.#quiet = o.quiet;
   }
 
   line(text: string): void {
-    if (!this.#quiet) out(`${text}\n`);
+    if (!this.#quiet) this.#write(`${text}\n`);
   }
 
   event(e: ProgressEvent): void {
@@ -43,17 +47,17 @@ export class ProgressRenderer {
       // plain output: status changes only
       if (progress || this.#last.get(e.id) === e.status) return;
       this.#last.set(e.id, e.status);
-      out(`${e.id}: ${e.status}${e.detail ? ` ${e.detail}` : ''}\n`);
+      this.#write(`${e.id}: ${e.status}${e.detail ? ` ${e.detail}` : ''}\n`);
       return;
     }
     const text = `${e.id}: ${e.status}${progress ? ` ${progressBar(e.current!, e.total!)}` : ''}${e.detail ? ` ${e.detail}` : ''}`;
     let index = this.#ids.indexOf(e.id);
     if (index < 0) {
       this.#ids.push(e.id);
-      out(`${text}\n`);
+      this.#write(`${text}\n`);
       return;
     }
     const up = this.#ids.length - index;
-    out(`\x1b[${up}A\r\x1b[2K${text}\x1b[${up}B\r`);
+    this.#write(`\x1b[${up}A\r\x1b[2K${text}\x1b[${up}B\r`);
   }
 }

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process'
 import type { Socket } from 'node:net';
 import { HelperChannel } from './channel.ts';
 import { encodePlan, type HelperPlan, type PlanStep } from './plan.ts';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { MsgType, Op } from './protocol.ts';
 import { helperPath } from '../../lib/install-paths.ts';
 import { mark } from '../../lib/trace.ts';
@@ -60,9 +60,22 @@ function hostLacksSysResource(): boolean {
   }
 }
 
+// newuidmap and newgidmap work only as setuid root (Debian) or with cap_setuid/cap_setgid file
+// capabilities (Fedora); when one failed and is not setuid root, that is the likely cause.
+function idToolHint(tool: string): string {
+  try {
+    const st = statSync(tool);
+    if ((st.mode & 0o4000) !== 0 && st.uid === 0) return '';
+    return ` (${tool} is not setuid root: reinstall the uidmap package, or \`chmod u+s ${tool}\` as root)`;
+  } catch {
+    return '';
+  }
+}
+
 // The few failures whose cause is the host rather than the config get a sentence saying so.
 function hintFor(s: PlanStep | undefined, errno: number): string {
   if (!s) return '';
+  if (s.op === Op.RUN_TOOL && /\/new[ug]idmap$/.test(String(s.strs[0]))) return idToolHint(String(s.strs[0]));
   const resource = (s.op === Op.SETRLIMIT && errno === 1) || (s.op === Op.WRITE_CHILD_PROC && s.strs[0] === 'oom_score_adj' && errno === 13);
   if (resource && hostLacksSysResource()) {
     return s.op === Op.SETRLIMIT

@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import { compileSeccompCached } from '../seccomp/cache.ts';
 import { closeSync, openSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { OCI_VERSION, type State } from '../../oci/runtime-spec.ts';
+import { OCI_VERSION, type LinuxResources, type State } from '../../oci/runtime-spec.ts';
 import { loadBundleConfig } from '../validate/index.ts';
 import { resolveBundlePath } from '../bundle-paths.ts';
 import { buildCreatePlan, type MonitorOptions } from '../plan/create-plan.ts';
@@ -24,6 +24,13 @@ import { waitGone } from '../../lib/proc/wait-gone.ts';
 import { writeFileAtomic } from '../../lib/fs/atomic-write.ts';
 import { BerthError, HookError, InternalError, UsageError } from '../../lib/errors.ts';
 import type { RuntimeContext } from './context.ts';
+import { runtimeUser } from '../rootless/runtime-user.ts';
+import { chooseIdMapWriters, ROOT_WRITERS } from '../rootless/id-map-writers.ts';
+import { checkRootlessSpec } from '../rootless/rootless-checks.ts';
+import { planRootlessCgroups } from '../rootless/rootless-cgroups.ts';
+import { newUserNamespace } from '../userns/id-mappings.ts';
+import { adjustDevptsGid } from '../userns/devpts-gid.ts';
+import { explainRootfsAccess } from '../userns/explain-access.ts';
 
 export interface CreateOptions {
   id: string;
@@ -59,7 +66,7 @@ export async function createContainerProcess(ctx: RuntimeContext, opts: CreateOp
   const bundle = resolve(opts.bundle ?? '.');
   const spec = loadBundleConfig(bundle);
   const terminal = spec.process?.terminal === true;
-  if (terminal && !opts.consoleSocket && !foreground) {
+  if (terminal && !opts.consoleSocket && !foreground && !opts.monitor) {
     throw new UsageError('process.terminal is true: --console-socket is required when the runtime does not stay attached (create, run -d)');
   }
   if (!terminal && opts.consoleSocket) throw new UsageError('--console-socket was given but process.terminal is false in config.json');
@@ -68,6 +75,14 @@ export async function createContainerProcess(ctx: RuntimeContext, opts: CreateOp
   }
   mark('create: config loaded');
   const rootfs = resolveBundlePath(bundle, spec.root!.path);
+  const user = runtimeUser();
+  const userns = newUserNamespace(spec);
+  // rootless: how the id maps get written, checked (with /etc/subuid, newuidmap) before anything
+  // is made, then what a rootless container cannot have
+  const idMapWriters = user.rootless && userns ? chooseIdMapWriters(userns, user) : ROOT_WRITERS;
+  if (user.rootless) checkRootlessSpec(spec, user, idMapWriters);
+  const devpts = adjustDevptsGid(spec);
+  for (const w of devpts.warnings) ctx.log.warn(w);
   const base = { id: opts.id, bundle, annotations: spec.annotations };
 
   const rollback = new Rollback();
@@ -77,12 +92,19 @@ export async function createContainerProcess(ctx: RuntimeContext, opts: CreateOp
   try {
     claimContainerDir(ctx.root, opts.id);
     rollback.push('removing the state directory', () => removeContainerDir(ctx.root, opts.id));
-    const cgroups = resolveCgroupDirs(hostCgroupLayout(), spec.linux?.cgroupsPath, opts.id);
+    let cgroups = resolveCgroupDirs(hostCgroupLayout(), spec.linux?.cgroupsPath, opts.id);
+    let resources: LinuxResources = { ...spec.linux?.resources, devices: containerDeviceRules(spec.linux) };
+    if (user.rootless) {
+      const own = planRootlessCgroups(cgroups, spec.linux?.resources, user);
+      for (const w of own.warnings) ctx.log.warn(w);
+      cgroups = own.dirs;
+      resources = { ...own.resources };
+    }
     const cgroupsCreated = createCgroupDirs(cgroups);
     const cgroupManager = createCgroupManager(cgroups, { created: cgroupsCreated });
     rollback.push('removing the cgroups', () => cgroupManager.destroy());
     // the limits are written before the container process exists
-    const applied = cgroupManager.apply({ ...spec.linux?.resources, devices: containerDeviceRules(spec.linux) });
+    const applied = cgroups.length > 0 ? cgroupManager.apply(resources) : { warnings: [], native: [] };
     for (const w of applied.warnings) ctx.log.warn(w);
 
     mark('create: cgroups made');
@@ -90,7 +112,7 @@ export async function createContainerProcess(ctx: RuntimeContext, opts: CreateOp
     // the config has a filter (the syscall tables are not small)
     const seccomp = spec.linux?.seccomp ? await compileSeccompCached(spec.linux.seccomp, join(ctx.root, '.cache', 'seccomp')) : undefined;
     for (const w of seccomp?.warnings ?? []) ctx.log.warn(`linux.seccomp: ${w}`);
-    const { plan, warnings } = buildCreatePlan(spec, {
+    const { plan, warnings } = buildCreatePlan(devpts.spec, {
       bundle,
       rootfs,
       fifoPath: fifoPath(ctx.root, opts.id),
@@ -103,6 +125,8 @@ export async function createContainerProcess(ctx: RuntimeContext, opts: CreateOp
       ...(seccomp ? { seccomp } : {}),
       cgroupNative: applied.native,
       host: hostFacts(),
+      idMapWriters,
+      rootless: user.rootless,
     });
     for (const w of warnings) ctx.log.warn(w);
     ctx.log.debug(`plan for "${opts.id}": ${plan.steps.length} steps`);
@@ -156,7 +180,7 @@ export async function createContainerProcess(ctx: RuntimeContext, opts: CreateOp
       } else if (m.type === MsgType.WARNING) {
         ctx.log.warn(errorFromHelper(plan, m.step, m.errno, m.detail).message);
       } else if (m.type === MsgType.ERROR) {
-        const err = errorFromHelper(plan, m.step, m.errno, m.detail);
+        const err = explainRootfsAccess(errorFromHelper(plan, m.step, m.errno, m.detail), rootfs, userns);
         if (err instanceof HookError) hooksFailed = true;
         throw err;
       } else if (m.type === MsgType.CREATED) {

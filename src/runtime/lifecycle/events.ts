@@ -36,3 +36,12 @@ export async function streamEvents(ctx: RuntimeContext, id: string, intervalMs: 
     watch.close();
   }
 }
+
+// How many processes of the container the kernel OOM-killed (its memory cgroup's count).
+export function oomKillCount(ctx: RuntimeContext, id: string): number {
+  try {
+    return Number(createCgroupManager(readRecord(ctx.root, id).cgroups).oomKillCount());
+  } catch {
+    return 0;
+  }
+}

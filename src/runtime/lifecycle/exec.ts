@@ -67,7 +67,7 @@ export function execProcessSpec(base: Process | undefined, opts: ExecOptions): P
   if (opts.additionalGids) p.user.additionalGids = opts.additionalGids;
   if (opts.caps && opts.caps.length > 0) {
     const c = (p.capabilities ??= {});
-    for (const set of ['bounding', 'effective', 'permitted', 'ambient'] as const) c[set] = [...new Set([...(c[set] ?? []), ...opts.caps])];
+    for (const set of ['bounding', 'effective', 'permitted', 'inheritable', 'ambient'] as const) c[set] = [...new Set([...(c[set] ?? []), ...opts.caps])];
   }
   if (opts.noNewPrivileges) p.noNewPrivileges = true;
   return p;

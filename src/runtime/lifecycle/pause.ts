@@ -9,6 +9,7 @@ export async function pauseContainer(ctx: RuntimeContext, id: string): Promise<v
   const record = readRecord(ctx.root, id);
   const status = deriveStatus(ctx.root, record);
   if (status !== 'running') throw new ConflictError('E_CONTAINER_NOT_RUNNING', `cannot pause container "${id}": it is ${status}, not running`);
+  if (record.cgroups.length === 0) throw new ConflictError('E_CONTAINER_NO_CGROUP', `cannot pause container "${id}": it has no cgroup to freeze (a rootless container without a delegated cgroup v2 directory)`);
   await createCgroupManager(record.cgroups).freeze();
 }
 

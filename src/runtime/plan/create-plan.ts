@@ -11,6 +11,8 @@ import { O, S_IF } from './linux-constants.ts';
 import type { CompiledSeccomp } from '../seccomp/compile.ts';
 import type { NativeCgroupStep } from '../cgroups/controller.ts';
 import { addNativeCgroupSteps } from './cgroup-native-steps.ts';
+import { addInitHidingSteps } from './init-hiding-steps.ts';
+import type { IdMapWriters } from '../rootless/id-map-writers.ts';
 import { SECCOMP_FILTER_FLAG_NEW_LISTENER } from '../seccomp/flags.ts';
 
 export interface CreatePlanInput {
@@ -30,6 +32,10 @@ export interface CreatePlanInput {
   // what the cgroup manager left to the helper (v2 device programs)
   cgroupNative?: readonly NativeCgroupStep[];
   host: HostFacts;
+  // rootless: newuidmap/newgidmap or the user's own id (rootless/id-map-writers.ts)
+  idMapWriters?: IdMapWriters;
+  // the runtime runs as a user other than root
+  rootless?: boolean;
 }
 
 export interface MonitorOptions {
@@ -108,13 +114,15 @@ export function buildCreatePlan(spec: Spec, input: CreatePlanInput): CreatePlan 
   const process = spec.process!;
 
   const fifo = b.slot();
-  b.add(Stage.PARENT_PRE, Op.MKNOD, `exec fifo "${input.fifoPath}"`, [-1, S_IF.FIFO | 0o600, 0, 0, 0, 0, 0], [input.fifoPath]);
+  // owner -1: the runtime's own user, root or not
+  b.add(Stage.PARENT_PRE, Op.MKNOD, `exec fifo "${input.fifoPath}"`, [-1, S_IF.FIFO | 0o600, 0, 0, -1, -1, 0], [input.fifoPath]);
   // O_RDWR: opening never blocks, and the init's read blocks until `start` writes a byte
   b.add(Stage.PARENT_PRE, Op.OPEN, `exec fifo "${input.fifoPath}"`, [fifo, O.RDWR, 0], [input.fifoPath]);
 
   // the device program is attached before anything joins the cgroup
   addNativeCgroupSteps(b, input.cgroupNative ?? []);
-  addNamespaceSteps(b, spec, { cgroups: input.cgroups });
+  addNamespaceSteps(b, spec, { cgroups: input.cgroups, ...(input.idMapWriters ? { idMapWriters: input.idMapWriters } : {}) });
+  addInitHidingSteps(b);
 
   const userns = (spec.linux?.namespaces ?? []).some((n) => n.type === 'user');
   const rootfsInput = {
@@ -143,7 +151,11 @@ export function buildCreatePlan(spec: Spec, input: CreatePlanInput): CreatePlan 
   // the seccomp listener gets the container process state, pid included: it comes with the hooks'
   const hasHookSync = listenerPath !== undefined || [h.prestart, h.createRuntime, h.createContainer, h.startContainer].some((l) => (l?.length ?? 0) > 0);
   if (hasHookSync) {
+    // a rootless runtime's hooks (slirp4netns and the like) open /proc/<pid>/ns/* of the init,
+    // which they may only while it is dumpable; root's have CAP_SYS_PTRACE
+    if (input.rootless) b.add(Stage.INIT, Op.SET_DUMPABLE, 'hooks (a rootless runtime\'s hooks may open the init\'s namespaces)', [1]);
     b.add(Stage.INIT, Op.HOOK_SYNC, 'hooks (prestart, createRuntime)', [0]);
+    if (input.rootless) b.add(Stage.INIT, Op.SET_DUMPABLE, 'hiding the runtime\'s process from the container again', [0]);
     (h.createContainer ?? []).forEach((hook, i) => addHookRun(b, `hooks.createContainer[${i}] ("${hook.path}")`, hook, STATE_INDEX.CREATE_CONTAINER));
   }
   let listener: { slot: number; stateIndex: number } | undefined;

@@ -4,6 +4,7 @@ import { PlanBuilder, type HelperPlan } from '../helper/plan.ts';
 import { NAMESPACE_CLONE_FLAG, NAMESPACE_PROC_NAME } from './namespace-steps.ts';
 import { addProcessSteps } from './process-steps.ts';
 import { addProxySteps } from './rootfs-steps.ts';
+import { addInitHidingSteps } from './init-hiding-steps.ts';
 import { O } from './linux-constants.ts';
 import { addCgroupEntry } from './cgroup-steps.ts';
 import type { CgroupDir } from '../cgroups/placement.ts';
@@ -48,6 +49,7 @@ export function buildExecPlan(spec: Spec, p: Process, input: ExecPlanInput): { p
     const slot = slots.get(t);
     if (slot !== undefined) b.add(Stage.CHILD, Op.SETNS, `joining the container's ${t} namespace`, [slot, NAMESPACE_CLONE_FLAG[t]]);
   }
+  addInitHidingSteps(b);
   if (rootSlot !== undefined) b.add(Stage.INIT, Op.CHROOT, 'the container\'s root', [rootSlot], ['']);
 
   let terminalSlave: number | undefined;

@@ -1,9 +1,11 @@
-import type { Spec, LinuxNamespaceType, LinuxIDMapping } from '../../oci/runtime-spec.ts';
+import type { Spec, LinuxNamespaceType } from '../../oci/runtime-spec.ts';
 import { Op, Stage } from '../helper/protocol.ts';
 import type { PlanBuilder } from '../helper/plan.ts';
 import { CLONE, O } from './linux-constants.ts';
 import { addCgroupEntry } from './cgroup-steps.ts';
 import type { CgroupDir } from '../cgroups/placement.ts';
+import type { IdMapWriters } from '../rootless/id-map-writers.ts';
+import { addIdMapSteps } from './id-map-steps.ts';
 
 export const NAMESPACE_CLONE_FLAG: Record<LinuxNamespaceType, number> = {
   user: CLONE.NEWUSER,
@@ -28,12 +30,10 @@ export const NAMESPACE_PROC_NAME: Record<LinuxNamespaceType, string> = {
   time: 'time',
 };
 
-function formatMappings(maps: LinuxIDMapping[]): string {
-  return maps.map((m) => `${m.containerID} ${m.hostID} ${m.size}\n`).join('');
-}
-
 export interface NamespaceInput {
   cgroups: CgroupDir[];
+  // how the maps of a new user namespace are written (root's direct write by default)
+  idMapWriters?: IdMapWriters;
 }
 
 // Order matters and is explained step by step:
@@ -62,8 +62,7 @@ export function addNamespaceSteps(b: PlanBuilder, spec: Spec, input: NamespaceIn
   });
   if (newUser) {
     b.cloneFlags |= CLONE.NEWUSER;
-    b.add(Stage.PARENT_MAP, Op.WRITE_CHILD_PROC, 'linux.uidMappings', [], ['uid_map', formatMappings(spec.linux?.uidMappings ?? [])]);
-    b.add(Stage.PARENT_MAP, Op.WRITE_CHILD_PROC, 'linux.gidMappings', [], ['gid_map', formatMappings(spec.linux?.gidMappings ?? [])]);
+    addIdMapSteps(b, spec.linux?.uidMappings ?? [], spec.linux?.gidMappings ?? [], input.idMapWriters);
   }
   addCgroupEntry(b, input.cgroups, (p) => `linux.cgroupsPath (joining "${p}")`);
   const oom = spec.process?.oomScoreAdj;

@@ -5,6 +5,7 @@ import { NAMESPACE_TYPES, type Spec, type LinuxNamespaceType } from '../../oci/r
 import { capabilityNumber } from '../capabilities.ts';
 import { RLIMIT, PERSONALITY } from '../plan/linux-constants.ts';
 import { resolveBundlePath } from '../bundle-paths.ts';
+import { describeContainerIds, isMapped, newUserNamespace } from '../userns/id-mappings.ts';
 
 // Semantic checks, in the spirit of runc's configs/validate: a list of small named checks, each
 // naming the config field it rejects. They run after checkShape, so types can be trusted.
@@ -185,7 +186,26 @@ const checkLinux: Check = (spec) => {
   }
 };
 
-const CREATE_CHECKS: Check[] = [checkRoot, checkProcess, checkNamespaces, checkMounts, checkHooks, checkLinux];
+// In a new user namespace the process's ids must be mapped, or setresuid/setgroups fail with a
+// bare EINVAL long after validation could have named the field.
+const checkUserMapped: Check = (spec) => {
+  const userns = newUserNamespace(spec);
+  const user = spec.process?.user;
+  if (!userns || !user) return;
+  if (!isMapped(userns.uidMappings, user.uid)) {
+    throw new InvalidConfigError('process.user.uid', `uid ${user.uid} is not mapped in linux.uidMappings (container uids ${describeContainerIds(userns.uidMappings)})`);
+  }
+  if (!isMapped(userns.gidMappings, user.gid)) {
+    throw new InvalidConfigError('process.user.gid', `gid ${user.gid} is not mapped in linux.gidMappings (container gids ${describeContainerIds(userns.gidMappings)})`);
+  }
+  (user.additionalGids ?? []).forEach((g, i) => {
+    if (!isMapped(userns.gidMappings, g)) {
+      throw new InvalidConfigError(`process.user.additionalGids[${i}]`, `gid ${g} is not mapped in linux.gidMappings (container gids ${describeContainerIds(userns.gidMappings)})`);
+    }
+  });
+};
+
+const CREATE_CHECKS: Check[] = [checkRoot, checkProcess, checkNamespaces, checkMounts, checkHooks, checkLinux, checkUserMapped];
 
 export function checkSpec(spec: Spec, ctx: CheckContext): void {
   for (const check of ctx.forCreate ? CREATE_CHECKS : [checkProcess]) check(spec, ctx);

@@ -5,6 +5,7 @@ import { hasErrnoCode } from '../../lib/errno.ts';
 import type { Spec } from '../../oci/runtime-spec.ts';
 import { checkShape } from './shape.ts';
 import { checkSpec } from './checks.ts';
+import { explainOwnAccess } from '../userns/path-access.ts';
 
 export { hasNewNamespace } from './checks.ts';
 
@@ -16,6 +17,7 @@ export function loadBundleConfig(bundle: string): Spec {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     if (hasErrnoCode(err, 'ENOENT')) throw new NotFoundError('E_NO_CONFIG', `no config.json in bundle "${bundle}"`);
+    if (hasErrnoCode(err, 'EACCES')) throw new InvalidConfigError('', `reading "${path}": ${explainOwnAccess(path)}`);
     throw new InvalidConfigError('', `reading "${path}": ${(err as Error).message}`);
   }
   return parseConfig(text, path, bundle);

@@ -1,0 +1,15 @@
+import type { CommandSpec } from '../command-spec.ts';
+import { runFlags } from '../container/run-flags.ts';
+
+export const containerRun: CommandSpec = {
+  group: 'container',
+  name: 'run',
+  args: '<image> [command...]',
+  topLevel: ['run'],
+  description: 'Create and run a new container from an image',
+  options: (c) => runFlags(c).passThroughOptions(),
+  run: async (ctx, [image, command], o) => {
+    const { runCommand } = await import('../container/run.ts');
+    return runCommand(ctx, image as string, (command as string[]) ?? [], o);
+  },
+};

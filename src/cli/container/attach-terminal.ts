@@ -1,0 +1,51 @@
+import { signalContainer, type AttachSession, type EngineContext } from '../../engine/index.ts';
+import { FORWARDED_SIGNALS } from '../../lib/proc/signals.ts';
+
+// Our side of an attached container: stdin to it (raw on a terminal, with the window size kept
+// in step), and without a terminal our signals forwarded to it (docker's --sig-proxy). Returns
+// the function that undoes all of it.
+export function attachTerminal(engine: EngineContext, id: string, session: AttachSession, o: { tty: boolean; stdin: boolean }): () => void {
+  const undo: (() => void)[] = [];
+  const stdin = process.stdin;
+  if (o.stdin) {
+    if (o.tty && stdin.isTTY) {
+      stdin.setRawMode(true);
+      undo.push(() => stdin.setRawMode(false));
+    }
+    const onData = (d: Buffer): void => session.stdin(d);
+    const onEnd = (): void => session.closeStdin();
+    stdin.on('data', onData);
+    stdin.on('end', onEnd);
+    undo.push(() => {
+      stdin.off('data', onData);
+      stdin.off('end', onEnd);
+      stdin.pause();
+      stdin.destroy();
+    });
+  }
+  if (o.tty && process.stdout.isTTY) {
+    const resize = (): void => session.resize(process.stdout.rows, process.stdout.columns);
+    resize();
+    process.on('SIGWINCH', resize);
+    undo.push(() => process.off('SIGWINCH', resize));
+  }
+  if (!o.tty) {
+    // the CLI's own Ctrl-C handling steps aside while the container gets the signals
+    const saved = FORWARDED_SIGNALS.map((sig) => [sig, process.listeners(sig)] as const);
+    for (const [sig] of saved) process.removeAllListeners(sig);
+    const handlers: [NodeJS.Signals, () => void][] = FORWARDED_SIGNALS.map((sig) => [
+      sig,
+      () => {
+        signalContainer(engine, id, sig).catch(() => {});
+      },
+    ]);
+    for (const [s, h] of handlers) process.on(s, h);
+    undo.push(() => {
+      for (const [s, h] of handlers) process.off(s, h);
+      for (const [sig, ls] of saved) for (const l of ls) process.on(sig, l as () => void);
+    });
+  }
+  return () => {
+    for (const u of undo.reverse()) u();
+  };
+}

@@ -1,0 +1,48 @@
+import { openImageStore } from '../../image/store/open-image-store.ts';
+import { readConfig } from '../../image/list-images.ts';
+import { pullImage } from '../../image/pull/pull-image.ts';
+import { parsePlatform } from '../../image/manifest/platform.ts';
+import { familiarString, parseReference } from '../../image/reference.ts';
+import { NotFoundError, UsageError } from '../../lib/errors.ts';
+import type { ImageConfig } from '../../oci/image-spec.ts';
+import type { CliContext } from '../cli-context.ts';
+import { ProgressRenderer } from '../render/pull-progress.ts';
+import { err } from '../render/output.ts';
+import { registrySettingsFor } from '../registry-settings-for.ts';
+
+export interface RunImage {
+  id: string;
+  config: ImageConfig;
+  layers: string[];
+}
+
+// The image of `run`/`create`: from the store, pulled first when it is missing (--pull missing,
+// docker's default), always (--pull always) or never. The pull's progress goes to stderr.
+export async function imageForRun(ctx: CliContext, name: string, pull: string, platform?: string): Promise<RunImage> {
+  if (!['missing', 'always', 'never'].includes(pull)) throw new UsageError(`invalid pull option: '${pull}': must be one of "always", "missing" or "never"`);
+  // the layer store (and koffi with it) only for a pull
+  let store = await openImageStore(ctx.root);
+  let record = pull === 'always' ? undefined : store.find(name);
+  if (!record) {
+    store = await openImageStore(ctx.root, { layers: true });
+    if (pull === 'never') throw new NotFoundError('E_NO_SUCH_IMAGE', `No such image: ${name}`);
+    const ref = parseReference(name, { defaultTag: true });
+    if (pull === 'missing') err(`Unable to find image '${familiarString(ref)}' locally\n`);
+    const progress = new ProgressRenderer({ tty: process.stderr.isTTY === true, quiet: false, write: (t) => err(t) });
+    const r = await pullImage({
+      store,
+      reference: name,
+      ...(platform ? { platform: parsePlatform(platform) } : {}),
+      settings: registrySettingsFor(ctx),
+      signal: ctx.signal,
+      observer: {
+        resolved: ({ tagOrDigest }) => progress.line(`${tagOrDigest}: Pulling from ${ref.path}`),
+        layer: (e) => progress.event(e),
+      },
+    });
+    progress.line(`Digest: ${r.digest}`);
+    progress.line(`Status: Downloaded newer image for ${familiarString(r.reference)}`);
+    record = r.image;
+  }
+  return { id: record.id, config: readConfig(store, record), layers: record.layers.map((l) => l.chainId) };
+}

@@ -1,0 +1,137 @@
+import { writeSync } from 'node:fs';
+import { startContainer, stopContainer, killContainer, removeContainer, attachToMonitor, enginePaths, waitForExitRecorded, onContainerExit, type EngineContext, type AttachSession } from '../../engine/index.ts';
+import { BerthError, messageOf } from '../../lib/errors.ts';
+import type { CliContext } from '../cli-context.ts';
+import { err, out } from '../render/output.ts';
+import { engineFor } from './engine-for.ts';
+import { attachTerminal } from './attach-terminal.ts';
+
+// Commands on several containers: each is tried, each success prints the name it was given (as
+// docker), each failure an "Error: ..." line; the exit status is 1 if any failed.
+async function eachContainer(refs: string[], fn: (ref: string) => Promise<void>): Promise<number> {
+  let failed = false;
+  for (const ref of refs) {
+    try {
+      await fn(ref);
+      out(`${ref}\n`);
+    } catch (e) {
+      failed = true;
+      err(`Error response from daemon: ${e instanceof BerthError ? e.message : messageOf(e)}\n`);
+    }
+  }
+  return failed ? 1 : 0;
+}
+
+export async function startCommand(ctx: CliContext, refs: string[], o: { attach?: boolean; interactive?: boolean }): Promise<number> {
+  const engine = engineFor(ctx);
+  if (!o.attach) {
+    return eachContainer(refs, async (ref) => {
+      const id = engine.store.resolve(ref).Id;
+      await engine.store.withContainerLock(id, () => startContainer(engine, id));
+    });
+  }
+  if (refs.length > 1) {
+    err('Error: you cannot start and attach multiple containers at once\n');
+    return 1;
+  }
+  try {
+    const record = engine.store.resolve(refs[0]!);
+    let session: AttachSession | undefined;
+    await engine.store.withContainerLock(record.Id, () =>
+      startContainer(engine, record.Id, {
+        beforeStart: async () => {
+          session = await attach(engine, record.Id);
+        },
+      }),
+    );
+    if (!session) session = await attach(engine, record.Id);
+    const undo = attachTerminal(engine, record.Id, session, { tty: record.Config.Tty, stdin: o.interactive === true && record.Config.OpenStdin });
+    let code = await session.exit;
+    undo();
+    await waitForExitRecorded(engine, record.Id).catch(() => {});
+    code ??= engine.store.get(record.Id)?.State.ExitCode ?? 1;
+    return code;
+  } catch (e) {
+    err(`Error: ${e instanceof BerthError ? e.message : messageOf(e)}\n`);
+    return 1;
+  }
+}
+
+function attach(engine: EngineContext, id: string): Promise<AttachSession> {
+  return attachToMonitor(enginePaths.attachSocket(engine.paths, id), { stdout: (d) => writeSync(1, d), stderr: (d) => writeSync(2, d) });
+}
+
+export async function attachCommand(ctx: CliContext, ref: string, o: { stdin?: boolean }): Promise<number> {
+  const engine = engineFor(ctx);
+  try {
+    const record = engine.store.resolve(ref);
+    if (record.State.Status !== 'running') throw new BerthError('E_CONTAINER_NOT_RUNNING', 'You cannot attach to a stopped container, start it first');
+    const session = await attach(engine, record.Id);
+    const undo = attachTerminal(engine, record.Id, session, { tty: record.Config.Tty, stdin: o.stdin !== false && record.Config.OpenStdin });
+    let code = await session.exit;
+    undo();
+    await waitForExitRecorded(engine, record.Id).catch(() => {});
+    code ??= engine.store.get(record.Id)?.State.ExitCode ?? 1;
+    return code;
+  } catch (e) {
+    err(`Error: ${e instanceof BerthError ? e.message : messageOf(e)}\n`);
+    return 1;
+  }
+}
+
+export async function stopCommand(ctx: CliContext, refs: string[], o: { time?: string; signal?: string }): Promise<number> {
+  const engine = engineFor(ctx);
+  const t = o.time === undefined ? undefined : Number(o.time);
+  return eachContainer(refs, (ref) => stopContainer(engine, ref, t));
+}
+
+export async function restartCommand(ctx: CliContext, refs: string[], o: { time?: string }): Promise<number> {
+  const engine = engineFor(ctx);
+  const t = o.time === undefined ? undefined : Number(o.time);
+  return eachContainer(refs, async (ref) => {
+    await stopContainer(engine, ref, t);
+    const id = engine.store.resolve(ref).Id;
+    await engine.store.withContainerLock(id, () => startContainer(engine, id));
+  });
+}
+
+export async function killCommand(ctx: CliContext, refs: string[], o: { signal?: string }): Promise<number> {
+  const engine = engineFor(ctx);
+  return eachContainer(refs, (ref) => killContainer(engine, ref, o.signal ?? 'SIGKILL'));
+}
+
+export async function rmCommand(ctx: CliContext, refs: string[], o: { force?: boolean; volumes?: boolean }): Promise<number> {
+  const engine = engineFor(ctx);
+  return eachContainer(refs, (ref) => removeContainer(engine, ref, { force: o.force === true, volumes: o.volumes === true }));
+}
+
+// docker wait: blocks until each container has stopped, printing its exit code.
+export async function waitCommand(ctx: CliContext, refs: string[]): Promise<number> {
+  const engine = engineFor(ctx);
+  let failed = false;
+  for (const ref of refs) {
+    try {
+      const id = engine.store.resolve(ref).Id;
+      for (;;) {
+        const r = engine.store.get(id);
+        if (!r) break;
+        if (r.State.Status !== 'running' && r.State.Status !== 'paused' && r.State.Status !== 'restarting') {
+          out(`${r.State.ExitCode}\n`);
+          break;
+        }
+        if (r.State.Status === 'restarting') await new Promise((res) => setTimeout(res, 100));
+        else await waitForExitRecorded(engine, id, 24 * 3600_000).catch(() => {});
+      }
+    } catch (e) {
+      failed = true;
+      err(`Error response from daemon: ${e instanceof BerthError ? e.message : messageOf(e)}\n`);
+    }
+  }
+  return failed ? 1 : 0;
+}
+
+// The monitor's exit command (not for users): record the exit, clean up, apply --rm or restart.
+export async function cleanupCommand(ctx: CliContext, id: string): Promise<number> {
+  await onContainerExit(engineFor(ctx), id);
+  return 0;
+}

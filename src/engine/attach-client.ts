@@ -1,0 +1,69 @@
+import { createConnection, type Socket } from 'node:net';
+import { NotFoundError } from '../lib/errors.ts';
+
+// A client of the monitor's attach socket (protocol at the top of native/steps/monitor.c):
+// frames of {u8 type, u32 length, data}; 1 stdout, 2 stderr, 3 exit code from the monitor;
+// 0 stdin, 4 resize, 5 close stdin to it.
+export interface AttachSession {
+  // the container's exit code, or undefined when the monitor went away without one
+  exit: Promise<number | undefined>;
+  stdin(data: Buffer): void;
+  closeStdin(): void;
+  resize(rows: number, cols: number): void;
+  // this client will record the exit and clean up itself: the monitor skips its exit command
+  claimCleanup(): void;
+  detach(): void;
+}
+
+export interface AttachHandlers {
+  stdout(data: Buffer): void;
+  stderr(data: Buffer): void;
+}
+
+function frame(type: number, data: Buffer): Buffer {
+  const h = Buffer.alloc(5);
+  h[0] = type;
+  h.writeUInt32LE(data.length, 1);
+  return Buffer.concat([h, data]);
+}
+
+export function attachToMonitor(path: string, handlers: AttachHandlers): Promise<AttachSession> {
+  return new Promise((resolve, reject) => {
+    const sock: Socket = createConnection(path);
+    let buf: Buffer = Buffer.alloc(0);
+    let code: number | undefined;
+    const exit = new Promise<number | undefined>((res) => sock.on('close', () => res(code)));
+    sock.on('data', (d: Buffer) => {
+      buf = buf.length ? Buffer.concat([buf, d]) : d;
+      while (buf.length >= 5) {
+        const len = buf.readUInt32LE(1);
+        if (buf.length < 5 + len) break;
+        const type = buf[0];
+        const body = buf.subarray(5, 5 + len);
+        buf = buf.subarray(5 + len);
+        if (type === 1) handlers.stdout(body);
+        else if (type === 2) handlers.stderr(body);
+        else if (type === 3) code = body.readInt32LE(0);
+      }
+    });
+    sock.once('connect', () =>
+      resolve({
+        exit,
+        stdin: (data) => sock.write(frame(0, data)),
+        closeStdin: () => sock.write(frame(5, Buffer.alloc(0))),
+        resize: (rows, cols) => {
+          const b = Buffer.alloc(4);
+          b.writeUInt16LE(rows, 0);
+          b.writeUInt16LE(cols, 2);
+          sock.write(frame(4, b));
+        },
+        claimCleanup: () => sock.write(frame(6, Buffer.alloc(0))),
+        detach: () => sock.destroy(),
+      }),
+    );
+    sock.once('error', (err) => {
+      if (!sock.connecting) return;
+      reject(new NotFoundError('E_NOT_ATTACHABLE', `cannot attach: the container's monitor is not listening (${(err as NodeJS.ErrnoException).code ?? err.message})`));
+    });
+  });
+}

@@ -1,0 +1,81 @@
+import { readFileSync, rmSync } from 'node:fs';
+import { deleteContainer as runtimeDelete } from '../../runtime/index.ts';
+import { unmountRootfs } from '../../storage/index.ts';
+import type { ContainerRecord } from '../container-types.ts';
+import { exitFile, runDir, rwDir } from '../paths.ts';
+import { runtimeContext, type EngineContext } from '../engine-context.ts';
+import { isMounted } from './start.ts';
+
+export interface ExitInfo {
+  exitCode: number;
+  finishedAt: string;
+}
+
+export function readExitFile(ctx: EngineContext, id: string): ExitInfo | undefined {
+  try {
+    const e = JSON.parse(readFileSync(exitFile(ctx.paths, id), 'utf8')) as { exitCode: number; finishedAt: string };
+    return { exitCode: e.exitCode, finishedAt: e.finishedAt };
+  } catch {
+    // missing (the monitor died first) or unreadable: the exit is recorded without a code
+    return undefined;
+  }
+}
+
+// Undoes start: the runtime's container (and with it the cgroups), the rootfs mount, the
+// runtime directory. Each step is attempted even if one fails.
+export async function releaseResources(ctx: EngineContext, id: string): Promise<void> {
+  const errors: string[] = [];
+  try {
+    await runtimeDelete(runtimeContext(ctx), id, { force: true });
+  } catch (err) {
+    if (!/does not exist/.test((err as Error).message)) errors.push((err as Error).message);
+  }
+  if (isMounted(ctx, id)) {
+    try {
+      await unmountRootfs(rwDir(ctx.paths, id));
+    } catch (err) {
+      errors.push((err as Error).message);
+    }
+  }
+  rmSync(runDir(ctx.paths, id), { recursive: true, force: true });
+  if (errors.length > 0) ctx.log.warn(`cleaning up container ${id}: ${errors.join('; ')}`);
+}
+
+export function markExited(record: ContainerRecord, exit: ExitInfo | undefined, oomKilled: boolean): void {
+  record.State = {
+    ...record.State,
+    Status: 'exited',
+    Running: false,
+    Paused: false,
+    Restarting: false,
+    Pid: 0,
+    ExitCode: exit?.exitCode ?? 255,
+    FinishedAt: exit?.finishedAt ?? new Date().toISOString(),
+    OOMKilled: oomKilled,
+  };
+  record.Berth.pidStartTime = 0;
+}
+
+// docker's restart policies: "always" and "unless-stopped" restart after any exit the user did
+// not cause; "on-failure[:N]" after a non-zero one, at most N times.
+export function shouldRestart(record: ContainerRecord): boolean {
+  if (record.Berth.manuallyStopped) return false;
+  const p = record.HostConfig.RestartPolicy;
+  switch (p.Name) {
+    case 'always':
+    case 'unless-stopped':
+      return true;
+    case 'on-failure':
+      return record.State.ExitCode !== 0 && (p.MaximumRetryCount <= 0 || record.RestartCount < p.MaximumRetryCount);
+    default:
+      return false;
+  }
+}
+
+// docker's delay between restarts: 100 ms, doubling, at most a minute, back to 100 ms after a run
+// of ten seconds or more.
+export function restartDelayMs(record: ContainerRecord): number {
+  const ran = Date.parse(record.State.FinishedAt) - Date.parse(record.State.StartedAt);
+  if (ran >= 10_000) return 100;
+  return Math.min(60_000, 100 * 2 ** Math.min(record.RestartCount, 10));
+}

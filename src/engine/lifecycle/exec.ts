@@ -1,0 +1,40 @@
+import { execProcess, CAPABILITIES } from '../../runtime/index.ts';
+import { ConflictError } from '../../lib/errors.ts';
+import { runtimeContext, type EngineContext } from '../engine-context.ts';
+import { resolveUser } from '../spec/user.ts';
+import { refreshRecord } from './repair.ts';
+
+export interface ExecRequest {
+  cmd: string[];
+  tty: boolean;
+  env: string[];
+  workdir?: string;
+  user?: string;
+  detach: boolean;
+  privileged: boolean;
+}
+
+// docker exec: a new process in the running container, through the runtime (which joins its
+// namespaces and cgroups and applies its seccomp filter). A user name is resolved in the
+// container's own /etc/passwd. Returns the process's exit code (0 once started for -d).
+export async function execInContainer(ctx: EngineContext, ref: string, req: ExecRequest): Promise<number> {
+  const record = await refreshRecord(ctx, ctx.store.resolve(ref));
+  if (record.State.Status === 'paused') throw new ConflictError('E_CONTAINER_PAUSED', `Container ${record.Id} is paused, unpause the container before exec`);
+  if (record.State.Status !== 'running') throw new ConflictError('E_CONTAINER_NOT_RUNNING', `Container ${record.Id} is not running`);
+  let user: string | undefined;
+  if (req.user) {
+    const rootfs = record.GraphDriver.Data?.['MergedDir'];
+    const u = rootfs ? resolveUser(rootfs, req.user) : undefined;
+    user = u ? `${u.uid}:${u.gid}` : req.user;
+  }
+  return execProcess(runtimeContext(ctx), {
+    id: record.Id,
+    args: req.cmd,
+    tty: req.tty,
+    env: req.env,
+    ...(req.workdir ? { cwd: req.workdir } : {}),
+    ...(user ? { user } : {}),
+    ...(req.privileged ? { caps: [...CAPABILITIES] } : {}),
+    detach: req.detach,
+  });
+}

@@ -1,0 +1,50 @@
+import { removeContainer } from './remove.ts';
+import { startContainer } from './start.ts';
+import { markExited, readExitFile, releaseResources, restartDelayMs, shouldRestart } from './cleanup.ts';
+import { runtimeContext, type EngineContext } from '../engine-context.ts';
+import { oomKillCount } from '../../runtime/index.ts';
+
+// The monitor's exit command (`berth container cleanup <id>`): runs when the container's process
+// has exited, with no other berth command necessarily running. Records the exit, releases the
+// mount and cgroups, then applies --rm or the restart policy.
+export async function onContainerExit(ctx: EngineContext, id: string): Promise<void> {
+  const restart = await ctx.store.withContainerLock(id, async () => {
+    const record = ctx.store.get(id);
+    if (!record) return false;
+    if (record.State.Status !== 'running' && record.State.Status !== 'paused' && record.State.Status !== 'restarting') return false;
+    const exit = readExitFile(ctx, id);
+    // read before the cgroup goes with the runtime's container
+    const oomKilled = oomKillCount(runtimeContext(ctx), id) > 0;
+    await releaseResources(ctx, id);
+    markExited(record, exit, oomKilled);
+    const again = shouldRestart(record);
+    if (again) {
+      record.State.Status = 'restarting';
+      record.State.Restarting = true;
+    }
+    ctx.store.put(record);
+    if (!again && record.HostConfig.AutoRemove) await removeContainer(ctx, id, { force: true, volumes: true, locked: true });
+    return again;
+  });
+  if (!restart) return;
+  const record = ctx.store.get(id)!;
+  await new Promise((r) => setTimeout(r, restartDelayMs(record)));
+  await ctx.store.withContainerLock(id, async () => {
+    const fresh = ctx.store.get(id);
+    // stopped or removed while we waited
+    if (!fresh || fresh.State.Status !== 'restarting' || fresh.Berth.manuallyStopped) return;
+    fresh.RestartCount += 1;
+    ctx.store.put(fresh);
+    try {
+      await startContainer(ctx, id);
+    } catch (err) {
+      ctx.log.error(`restarting container ${id}: ${(err as Error).message}`);
+      const failed = ctx.store.get(id);
+      if (failed) {
+        failed.State.Status = 'exited';
+        failed.State.Restarting = false;
+        ctx.store.put(failed);
+      }
+    }
+  });
+}

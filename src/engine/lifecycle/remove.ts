@@ -1,0 +1,45 @@
+import { ConflictError } from '../../lib/errors.ts';
+import type { EngineContext } from '../engine-context.ts';
+import { VolumeStore } from '../volumes/volume-store.ts';
+import { releaseResources } from './cleanup.ts';
+import { killAndWait } from './stop.ts';
+
+export interface RemoveOptions {
+  force?: boolean;
+  // -v: also the container's anonymous volumes
+  volumes?: boolean;
+  // the caller holds the container's lock already (the exit command's --rm)
+  locked?: boolean;
+}
+
+// docker rm: refuses a running container without --force; with it, kills it first. Then the
+// writable layer, the logs, the record and (with -v) the anonymous volumes go.
+export async function removeContainer(ctx: EngineContext, ref: string, opts: RemoveOptions = {}): Promise<void> {
+  const record = ctx.store.resolve(ref);
+  const id = record.Id;
+  const live = record.State.Status === 'running' || record.State.Status === 'paused' || record.State.Status === 'restarting';
+  if (live && !opts.force) {
+    const what = record.State.Status === 'paused' ? 'paused' : 'running';
+    throw new ConflictError(
+      'E_CONTAINER_RUNNING',
+      `cannot remove container "${record.Name}": container is ${what}: stop the container before removing or force remove`,
+    );
+  }
+  if (live && !opts.locked) await killAndWait(ctx, id);
+  const remove = async (): Promise<void> => {
+    await releaseResources(ctx, id);
+    ctx.store.withStoreLock(() => ctx.store.remove(id));
+    if (opts.volumes) {
+      const volumes = new VolumeStore(ctx.paths);
+      for (const v of record.Berth.anonymousVolumes) {
+        try {
+          volumes.remove(v);
+        } catch (err) {
+          ctx.log.warn(`removing volume ${v}: ${(err as Error).message}`);
+        }
+      }
+    }
+  };
+  if (opts.locked) await remove();
+  else await ctx.store.withContainerLock(id, remove);
+}

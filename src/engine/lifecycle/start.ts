@@ -1,0 +1,145 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { createContainer as runtimeCreate, startContainer as runtimeStart, deleteContainer as runtimeDelete, containerState, type MonitorOptions } from '../../runtime/index.ts';
+import { openLayerStore, mountRootfs, unmountRootfs } from '../../storage/index.ts';
+import { BerthError, ConflictError, ExecError } from '../../lib/errors.ts';
+import { parseBytes } from '../../lib/units.ts';
+import { mark } from '../../lib/trace.ts';
+import { buildSpec } from '../spec/build-spec.ts';
+import { resolveUser } from '../spec/user.ts';
+import { hostnameFile, hostsFile, resolvConfFile } from '../spec/etc-files.ts';
+import type { ContainerRecord } from '../container-types.ts';
+import { attachSocket, bundleDir, exitFile, logPath, monitorErrorLog, runDir, rwDir } from '../paths.ts';
+import { runtimeContext, type EngineContext } from '../engine-context.ts';
+import { VolumeStore } from '../volumes/volume-store.ts';
+import { prepareMounts } from './prepare-mounts.ts';
+import { allHostDevices, hostDevice } from './host-devices.ts';
+import { readProcStartTime } from './proc-start-time.ts';
+
+export const DEFAULT_LOG_MAX_SIZE = '10m';
+export const DEFAULT_LOG_MAX_FILE = 5;
+const TINI = '/usr/bin/tini-static';
+
+export interface StartOptions {
+  // runs once the container's process exists and before its program does: attach here, so no
+  // output is missed
+  beforeStart?: () => Promise<void>;
+}
+
+function storageRoot(ctx: EngineContext): string {
+  return join(ctx.paths.root, 'storage');
+}
+
+// The pid of another container for --network/--pid/--ipc container:<name>.
+function joinedPid(ctx: EngineContext, mode: string): number | undefined {
+  if (!mode.startsWith('container:')) return undefined;
+  const other = ctx.store.resolve(mode.slice('container:'.length));
+  if (other.State.Status !== 'running' && other.State.Status !== 'paused') {
+    throw new ConflictError('E_CONTAINER_NOT_RUNNING', `cannot join container ${other.Name.slice(1)}: it is not running`);
+  }
+  return other.State.Pid;
+}
+
+// Mounts the rootfs, writes config.json, creates the container with the helper as its monitor,
+// then releases its program. A failure undoes all of it and is kept in the record (docker's
+// State.Error, and 127/126 as exit code for a program that cannot run).
+export async function startContainer(ctx: EngineContext, id: string, opts: StartOptions = {}): Promise<ContainerRecord> {
+  const record = ctx.store.resolve(id);
+  if (record.State.Status === 'running' || record.State.Status === 'paused') return record;
+  const rctx = runtimeContext(ctx);
+  const rw = rwDir(ctx.paths, record.Id);
+  const run = runDir(ctx.paths, record.Id);
+  // what a crash may have left: the runtime's state, a mount, an old exit file
+  try {
+    containerState(rctx, record.Id);
+    await runtimeDelete(rctx, record.Id, { force: true });
+  } catch {
+    // nothing there
+  }
+  mkdirSync(rw, { recursive: true, mode: 0o700 });
+  rmSync(run, { recursive: true, force: true });
+  mkdirSync(join(run, 'bundle'), { recursive: true, mode: 0o700 });
+  let mounted = false;
+  try {
+    const store = openLayerStore(storageRoot(ctx));
+    const { rootfs } = await mountRootfs({ store, layers: record.Berth.layers, rwDir: rw });
+    mounted = true;
+    mark('engine: rootfs mounted');
+    const h = record.HostConfig;
+    const hostNetwork = h.NetworkMode === 'host';
+    writeFileSync(record.HostnamePath, hostnameFile(record.Config.Hostname));
+    writeFileSync(record.HostsPath, hostsFile({ hostname: record.Config.Hostname, extraHosts: h.ExtraHosts ?? [], hostNetwork }));
+    writeFileSync(record.ResolvConfPath, resolvConfFile({ dns: h.Dns, search: h.DnsSearch, options: h.DnsOptions, hostNetwork }));
+    const mounts = prepareMounts(record.Berth.mounts, new VolumeStore(ctx.paths), rootfs);
+    const devices = [...(h.Privileged ? allHostDevices() : []), ...h.Devices.map(hostDevice)];
+    const spec = buildSpec({
+      record,
+      rootfs,
+      etcFiles: { hostname: record.HostnamePath, hosts: record.HostsPath, resolvConf: record.ResolvConfPath },
+      mounts,
+      user: resolveUser(rootfs, record.Config.User, h.GroupAdd ?? []),
+      joined: { network: joinedPid(ctx, h.NetworkMode), pid: joinedPid(ctx, h.PidMode), ipc: joinedPid(ctx, h.IpcMode) },
+      devices,
+      ...(h.Init ? { initPath: TINI } : {}),
+      cgroupsPath: `/berth-${record.Id}`,
+    });
+    writeFileSync(join(bundleDir(ctx.paths, record.Id), 'config.json'), JSON.stringify(spec));
+    mark('engine: bundle written');
+    const cfg = h.LogConfig.Config;
+    const monitor: MonitorOptions & { errorLog: string } = {
+      logPath: logPath(ctx.paths, record.Id),
+      logMaxSize: parseBytes(cfg['max-size'] ?? DEFAULT_LOG_MAX_SIZE, '--log-opt max-size'),
+      logMaxFiles: Number(cfg['max-file'] ?? DEFAULT_LOG_MAX_FILE),
+      exitFile: exitFile(ctx.paths, record.Id),
+      attachSocket: attachSocket(ctx.paths, record.Id),
+      exitCommand: [...ctx.berthCommand, '--root', ctx.paths.root, '--runroot', ctx.paths.runroot, 'container', 'cleanup', record.Id],
+      stdin: record.Config.OpenStdin,
+      errorLog: monitorErrorLog(ctx.paths, record.Id),
+    };
+    await runtimeCreate(rctx, { id: record.Id, bundle: bundleDir(ctx.paths, record.Id), monitor });
+    mark('engine: container created');
+    const created = containerState(rctx, record.Id);
+    try {
+      await opts.beforeStart?.();
+      await runtimeStart(rctx, record.Id);
+    } catch (err) {
+      await runtimeDelete(rctx, record.Id, { force: true }).catch(() => {});
+      throw err;
+    }
+    mark('engine: container started');
+    record.Mounts = mounts;
+    record.State = {
+      ...record.State,
+      Status: 'running',
+      Running: true,
+      Paused: false,
+      Restarting: false,
+      OOMKilled: false,
+      Dead: false,
+      Pid: created.pid ?? 0,
+      ExitCode: 0,
+      Error: '',
+      StartedAt: new Date().toISOString(),
+    };
+    record.Berth.manuallyStopped = false;
+    record.Berth.pidStartTime = readProcStartTime(created.pid ?? 0);
+    record.GraphDriver = { Name: 'overlay', Data: { MergedDir: rootfs, UpperDir: join(rw, 'upper'), WorkDir: join(rw, 'work') } };
+    ctx.store.put(record);
+    return record;
+  } catch (err) {
+    if (mounted) await unmountRootfs(rw).catch(() => {});
+    rmSync(run, { recursive: true, force: true });
+    const fresh = ctx.store.get(record.Id);
+    if (fresh && err instanceof BerthError) {
+      fresh.State.Error = err.message;
+      if (err instanceof ExecError) fresh.State.ExitCode = err.reason === 'not-found' ? 127 : 126;
+      ctx.store.put(fresh);
+    }
+    throw err;
+  }
+}
+
+export function isMounted(ctx: EngineContext, id: string): boolean {
+  return existsSync(join(rwDir(ctx.paths, id), 'mount.json'));
+}

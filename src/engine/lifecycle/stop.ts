@@ -1,0 +1,112 @@
+import { killContainer as runtimeKill } from '../../runtime/index.ts';
+import { ConflictError } from '../../lib/errors.ts';
+import { parseSignal } from '../../lib/proc/signals.ts';
+import type { ContainerRecord } from '../container-types.ts';
+import { runtimeContext, type EngineContext } from '../engine-context.ts';
+import { releaseResources, markExited, readExitFile } from './cleanup.ts';
+import { isProcessAlive } from './proc-start-time.ts';
+
+const isLive = (r: ContainerRecord | undefined): boolean => r !== undefined && (r.State.Status === 'running' || r.State.Status === 'paused');
+
+async function sleep(ms: number): Promise<void> {
+  await new Promise((r) => setTimeout(r, ms));
+}
+
+// Waits for the monitor's exit command to record the exit. If the process is gone and nobody
+// records it within a grace period (the monitor was killed, or a reboot emptied the runroot),
+// the exit is recorded here instead.
+export async function waitForExitRecorded(ctx: EngineContext, id: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let deadSince: number | undefined;
+  for (;;) {
+    const r = ctx.store.get(id);
+    if (!r || !isLive(r)) return;
+    if (isProcessAlive(r.State.Pid, r.Berth.pidStartTime)) deadSince = undefined;
+    else deadSince ??= Date.now();
+    if (deadSince !== undefined && Date.now() - deadSince > 3000) {
+      await recordExitOurselves(ctx, id);
+      return;
+    }
+    if (Date.now() > deadline) throw new ConflictError('E_STOP_TIMEOUT', `container ${id} did not stop`);
+    await sleep(10);
+  }
+}
+
+export async function recordExitOurselves(ctx: EngineContext, id: string): Promise<void> {
+  await ctx.store.withContainerLock(id, async () => {
+    const fresh = ctx.store.get(id);
+    if (!fresh || !isLive(fresh) || isProcessAlive(fresh.State.Pid, fresh.Berth.pidStartTime)) return;
+    await releaseResources(ctx, id);
+    markExited(fresh, readExitFile(ctx, id), false);
+    ctx.store.put(fresh);
+  });
+}
+
+async function markManual(ctx: EngineContext, id: string): Promise<ContainerRecord> {
+  return ctx.store.withContainerLock(id, async () => {
+    const r = ctx.store.get(id)!;
+    r.Berth.manuallyStopped = true;
+    if (r.State.Status === 'restarting') {
+      // a restart was pending: it will not happen now
+      r.State.Status = 'exited';
+      r.State.Restarting = false;
+    }
+    ctx.store.put(r);
+    return r;
+  });
+}
+
+export async function killAndWait(ctx: EngineContext, id: string): Promise<void> {
+  await markManual(ctx, id);
+  try {
+    await runtimeKill(runtimeContext(ctx), id, 'SIGKILL', { all: true });
+  } catch {
+    // already gone
+  }
+  await waitForExitRecorded(ctx, id);
+}
+
+// docker stop: the stop signal, then SIGKILL after the timeout (--time, the container's
+// StopTimeout, or 10 s); returns once the exit is recorded. A container that is not running is
+// left as it is.
+export async function stopContainer(ctx: EngineContext, ref: string, timeoutSec?: number): Promise<void> {
+  const record = ctx.store.resolve(ref);
+  if (!isLive(record) && record.State.Status !== 'restarting') return;
+  await markManual(ctx, record.Id);
+  if (!isLive(ctx.store.get(record.Id))) return;
+  const rctx = runtimeContext(ctx);
+  const signal = record.Config.StopSignal ?? 'SIGTERM';
+  const wait = (timeoutSec ?? record.Config.StopTimeout ?? 10) * 1000;
+  try {
+    if (record.State.Status === 'paused') await (await import('../../runtime/index.ts')).resumeContainer(rctx, record.Id);
+    await runtimeKill(rctx, record.Id, signal);
+  } catch {
+    // gone meanwhile
+  }
+  const deadline = Date.now() + wait;
+  while (Date.now() < deadline && isProcessAlive(record.State.Pid, record.Berth.pidStartTime)) await sleep(10);
+  if (isProcessAlive(record.State.Pid, record.Berth.pidStartTime)) {
+    try {
+      await runtimeKill(rctx, record.Id, 'SIGKILL', { all: true });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  await waitForExitRecorded(ctx, record.Id);
+}
+
+// docker kill: a signal to the container's process; the exit, if it comes, is recorded by the
+// monitor. The restart policy does not apply to an exit the user caused.
+export async function killContainer(ctx: EngineContext, ref: string, signal = 'SIGKILL'): Promise<void> {
+  parseSignal(signal);
+  const record = ctx.store.resolve(ref);
+  if (!isLive(record)) throw new ConflictError('E_CONTAINER_NOT_RUNNING', `cannot kill container: ${ref}: container ${record.Id} is not running`);
+  await markManual(ctx, record.Id);
+  await runtimeKill(runtimeContext(ctx), record.Id, signal);
+}
+
+// A signal to the container's process, forwarded from an attached client (docker's
+// --sig-proxy): not a stop, so the restart policy still applies.
+export async function signalContainer(ctx: EngineContext, id: string, signal: string): Promise<void> {
+  await runtimeKill(runtimeContext(ctx), id, signal);
+}

@@ -1,0 +1,25 @@
+import { join } from 'node:path';
+
+// Where the engine keeps things. `root` survives reboots (records, logs, writable layers,
+// volumes, images); `runroot` is a tmpfs that a reboot empties (runtime state, sockets, exit
+// files), and the engine copes with finding it empty.
+export interface EnginePaths {
+  root: string;
+  runroot: string;
+}
+
+export const DEFAULT_RUNROOT = '/run/berth';
+
+export const containersDir = (p: EnginePaths): string => join(p.root, 'containers');
+export const containerDir = (p: EnginePaths, id: string): string => join(p.root, 'containers', id);
+export const recordPath = (p: EnginePaths, id: string): string => join(p.root, 'containers', id, 'container.json');
+export const rwDir = (p: EnginePaths, id: string): string => join(p.root, 'containers', id, 'rw');
+export const logPath = (p: EnginePaths, id: string): string => join(p.root, 'containers', id, 'container.log');
+export const runDir = (p: EnginePaths, id: string): string => join(p.runroot, 'containers', id);
+export const bundleDir = (p: EnginePaths, id: string): string => join(p.runroot, 'containers', id, 'bundle');
+export const attachSocket = (p: EnginePaths, id: string): string => join(p.runroot, 'containers', id, 'attach.sock');
+export const exitFile = (p: EnginePaths, id: string): string => join(p.runroot, 'containers', id, 'exit.json');
+export const monitorErrorLog = (p: EnginePaths, id: string): string => join(p.runroot, 'containers', id, 'monitor.log');
+export const runtimeRoot = (p: EnginePaths): string => join(p.runroot, 'runtime');
+export const locksDir = (p: EnginePaths): string => join(p.runroot, 'locks');
+export const volumesDir = (p: EnginePaths): string => join(p.root, 'volumes');
