@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import { startRegistry } from '../test/helpers/registry.ts';
 import { REPO } from '../test/helpers/busybox-rootfs.ts';
-import { buildBenchLayout, ensurePeers, freshDir, has, median, pushLayout, run, timeIt } from './bench-image.ts';
+import { benchPlace, buildBenchLayout, ensurePeers, freshDir, has, median, pushLayout, run, timeIt } from './bench-image.ts';
 
 const N = Number(process.argv[2] ?? 5);
 ensurePeers();
@@ -42,7 +42,7 @@ try {
     }
   }
   const b = median(times['berth']!);
-  process.stdout.write(`pull of a 4-layer image (${(tarBytes / 1e6).toFixed(1)} MB of files) from docker-registry on 127.0.0.1, median of ${N}\n`);
+  process.stdout.write(`pull of a 4-layer image (${(tarBytes / 1e6).toFixed(1)} MB of files) from docker-registry on 127.0.0.1 into stores on ${benchPlace()}, median of ${N}\n`);
   for (const [tool, xs] of Object.entries(times)) {
     if (xs.length === 0) continue;
     const m = median(xs);

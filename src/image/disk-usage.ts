@@ -3,6 +3,7 @@
 // removing every image no container uses would free.
 import type { Digest } from '../oci/digest.ts';
 import { referenceCounts } from './store/garbage-collect.ts';
+import { NO_IMAGE_USERS, type ImageUsers } from './image-users.ts';
 import { listImages, type ImageSummary } from './list-images.ts';
 import type { ImageStore } from './store/image-store.ts';
 
@@ -23,7 +24,7 @@ export interface DiskUsage {
   partialDownloads: number;
 }
 
-export function diskUsage(store: ImageStore, usersOf: (id: Digest) => string[] = () => []): DiskUsage {
+export function diskUsage(store: ImageStore, users: ImageUsers = NO_IMAGE_USERS): DiskUsage {
   const { blobs: blobRefs, layers: layerRefs } = referenceCounts(store);
   const layerSize = new Map<string, number>();
   for (const l of store.layers?.list() ?? []) layerSize.set(l.chainId, l.size ?? 0);
@@ -44,7 +45,7 @@ export function diskUsage(store: ImageStore, usersOf: (id: Digest) => string[] =
       if ((blobRefs.get(d) ?? 0) > 1) shared += blobSize(d);
       else unique += blobSize(d);
     }
-    return { summary, size: shared + unique, sharedSize: shared, uniqueSize: unique, containers: usersOf(r.id).length };
+    return { summary, size: shared + unique, sharedSize: shared, uniqueSize: unique, containers: users.of(r.id).length };
   });
   let size = 0;
   for (const v of layerSize.values()) size += v;

@@ -1,6 +1,6 @@
 // docker image prune: removes dangling images (no tag), or with `all` every image no container
 // uses; then collects the blobs and layers nothing refers to any more.
-import type { Digest } from '../oci/digest.ts';
+import { NO_IMAGE_USERS, type ImageUsers } from './image-users.ts';
 import { familiarString, parseReference } from './reference.ts';
 import { listImages } from './list-images.ts';
 import { collectGarbageLocked } from './store/garbage-collect.ts';
@@ -12,8 +12,9 @@ export interface PruneResult {
   bytes: number;
 }
 
-export function pruneImages(store: ImageStore, o: { all?: boolean; filters?: string[]; usersOf?: (id: Digest) => string[] } = {}): PruneResult {
-  const candidates = listImages(store, o.filters ?? []).filter((s) => (o.all || s.RepoTags.length === 0) && (o.usersOf?.(s.record.id) ?? []).length === 0);
+export function pruneImages(store: ImageStore, o: { all?: boolean; filters?: string[]; users?: ImageUsers } = {}): PruneResult {
+  const users = o.users ?? NO_IMAGE_USERS;
+  const candidates = listImages(store, o.filters ?? []).filter((s) => (o.all || s.RepoTags.length === 0) && users.of(s.record.id).length === 0);
   return store.withLock(() => {
     const result: PruneResult = { untagged: [], deleted: [], bytes: 0 };
     const repos = store.repositories();
@@ -32,7 +33,7 @@ export function pruneImages(store: ImageStore, o: { all?: boolean; filters?: str
       store.deleteRecord(c.record.id);
       result.deleted.push(c.record.id);
     }
-    const gc = collectGarbageLocked(store);
+    const gc = collectGarbageLocked(store, users.layers);
     result.deleted.push(...gc.layers);
     result.bytes = gc.bytes;
     return result;

@@ -3,6 +3,7 @@
 // refuses without --force when the image is in several repositories.
 import { ConflictError } from '../lib/errors.ts';
 import type { Digest } from '../oci/digest.ts';
+import { NO_IMAGE_USERS, type ImageUsers } from './image-users.ts';
 import { familiarString, formatReference, parseReference, repositoryName } from './reference.ts';
 import { collectGarbageLocked } from './store/garbage-collect.ts';
 import { ImageNotFoundError, type ImageStore } from './store/image-store.ts';
@@ -15,8 +16,8 @@ export interface RemoveResult {
 
 export interface RemoveOptions {
   force?: boolean;
-  // the engine's answer: containers using this image (rmi refuses unless forced)
-  usersOf?: (id: Digest) => string[];
+  // containers (rmi refuses to leave one without its image unless forced, and never a running one)
+  users?: ImageUsers;
 }
 
 export function removeImage(store: ImageStore, name: string, o: RemoveOptions = {}): RemoveResult {
@@ -28,11 +29,16 @@ export function removeImage(store: ImageStore, name: string, o: RemoveOptions = 
     const digests = store.repoDigests(record.id, repos);
     const byId = /^(sha256:)?[a-f0-9]{1,64}$/.test(name) && record.id.slice(7).startsWith(name.replace(/^sha256:/, '')) && !isReferenceTo(name, repos.tags, record.id);
     const result: RemoveResult = { untagged: [], deleted: [], bytes: 0 };
-    const users = o.usersOf?.(record.id) ?? [];
+    const users = (o.users ?? NO_IMAGE_USERS).of(record.id);
+    const short = record.id.slice(7, 19);
     if (!byId) {
       // a reference: untag it; the digests of the same repository go with the last tag there
       const ref = parseReference(name, { defaultTag: true });
       const key = ref.digest ? `${repositoryName(ref)}@${ref.digest}` : formatReference(ref);
+      // the last name of an image a container uses: removing it would leave the image nameless
+      if (!o.force && users.length > 0 && tags.length + digests.length === 1) {
+        throw new ConflictError('E_IMAGE_IN_USE', `conflict: unable to remove repository reference "${name}" (must force) - container ${users[0]!.id.slice(0, 12)} is using its referenced image ${short}`);
+      }
       if (ref.digest) delete repos.digests[key];
       else delete repos.tags[key];
       result.untagged.push(familiarString(parseReference(key)));
@@ -50,8 +56,8 @@ export function removeImage(store: ImageStore, name: string, o: RemoveOptions = 
         store.writeRepositories(repos);
         return result;
       }
-      if (users.length > 0 && !o.force) {
-        // docker keeps the image (untagged) while a container uses it
+      if (users.length > 0) {
+        // forced: the names go, the image stays for its containers (as a dangling image)
         store.writeRepositories(repos);
         return result;
       }
@@ -60,8 +66,10 @@ export function removeImage(store: ImageStore, name: string, o: RemoveOptions = 
       if (repoNames.size > 1 && !o.force) {
         throw new ConflictError('E_IMAGE_IN_MANY_REPOSITORIES', `conflict: unable to delete ${record.id.slice(7, 19)} (must be forced) - image is referenced in multiple repositories`);
       }
+      const running = users.find((u) => u.running);
+      if (running) throw new ConflictError('E_IMAGE_IN_USE', `conflict: unable to delete ${short} (cannot be forced) - image is being used by running container ${running.id.slice(0, 12)}`);
       if (users.length > 0 && !o.force) {
-        throw new ConflictError('E_IMAGE_IN_USE', `conflict: unable to delete ${record.id.slice(7, 19)} (cannot be forced) - image is being used by running container ${users[0]!.slice(0, 12)}`);
+        throw new ConflictError('E_IMAGE_IN_USE', `conflict: unable to delete ${short} (must be forced) - image is being used by stopped container ${users[0]!.id.slice(0, 12)}`);
       }
       for (const t of tags) {
         delete repos.tags[t];
@@ -75,7 +83,7 @@ export function removeImage(store: ImageStore, name: string, o: RemoveOptions = 
     store.writeRepositories(repos);
     store.deleteRecord(record.id);
     result.deleted.push(record.id);
-    const gc = collectGarbageLocked(store);
+    const gc = collectGarbageLocked(store, (o.users ?? NO_IMAGE_USERS).layers);
     result.deleted.push(...gc.layers);
     result.bytes = gc.bytes;
     return result;

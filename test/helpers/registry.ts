@@ -43,6 +43,17 @@ export async function freePort(): Promise<number> {
 }
 
 export async function startRegistry(o: RegistryOptions = {}): Promise<TestRegistry> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await startRegistryOnce(o);
+    } catch (e) {
+      // another process took the free port first: try another
+      if (attempt >= 2 || !/did not start/.test(String(e))) throw e;
+    }
+  }
+}
+
+async function startRegistryOnce(o: RegistryOptions): Promise<TestRegistry> {
   const dir = mkdtempSync(join(tmpdir(), 'berth-registry-'));
   const port = await freePort();
   const host = `127.0.0.1:${port}`;
@@ -130,8 +141,10 @@ export async function startRegistry(o: RegistryOptions = {}): Promise<TestRegist
   const deadline = Date.now() + 10_000;
   for (;;) {
     try {
-      const res = await fetch(`http://${host}/v2/`);
+      // bounded: a port taken by something that never answers must not hang the suite
+      const res = await fetch(`http://${host}/v2/`, { signal: AbortSignal.timeout(1000) });
       await res.arrayBuffer();
+      if (proc.exitCode !== null) throw new Error('exited');
       break;
     } catch {
       if (proc.exitCode !== null || Date.now() > deadline) {

@@ -100,3 +100,20 @@ test('push --all-tags pushes every local tag of the repository', async (t) => {
   const { stdout } = await run('skopeo', ['list-tags', '--tls-verify=false', `docker://${reg!.host}/every/bb`]);
   assert.deepEqual(JSON.parse(stdout).Tags.sort(), ['a', 'b']);
 });
+
+test('an image with many layers pushes (connections go back to the pool)', async (t) => {
+  if (skip) return t.skip('needs docker-registry, skopeo, busybox-static and a built dist/berth');
+  const layers = Array.from({ length: 12 }, (_, i) => ({ files: { [`f${i}`]: `layer ${i}` } }));
+  await pushImage(reg!.host, 'many/layers:v1', [{ layers }]);
+  await berth(env, 0, ['pull', '-q', `${reg!.host}/many/layers:v1`]);
+  const other = await startRegistry();
+  try {
+    await berth(env, 0, ['tag', `${reg!.host}/many/layers:v1`, `${other.host}/many/layers:v1`]);
+    const r = await berth(env, 0, ['push', `${other.host}/many/layers:v1`]);
+    assert.equal((r.stdout.match(/: Pushed$/gm) ?? []).length, 12);
+    const remote = await skopeoInspect(`${other.host}/many/layers:v1`);
+    assert.equal((remote['Layers'] as string[]).length, 12);
+  } finally {
+    await other.stop();
+  }
+});

@@ -70,3 +70,20 @@ test('a Docker schema 1 manifest is refused with a clear message', async (t) => 
     await proxy.close();
   }
 });
+
+test('blob downloads follow redirects to another host (as registries send them to storage)', async (t) => {
+  if (skip) return t.skip('needs docker-registry, skopeo and a built dist/berth');
+  const res = await fetch(`${reg!.url}/v2/retry/app/manifests/v1`, { headers: { accept: 'application/vnd.oci.image.manifest.v1+json' } });
+  const layer = ((await res.json()) as { layers: { digest: string }[] }).layers[0]!.digest;
+  // "storage": the registry itself under another name (localhost instead of 127.0.0.1)
+  const storage = `http://localhost:${reg!.host.split(':')[1]}/v2/retry/app/blobs/${layer}`;
+  const proxy = await startFlakyProxy(reg!.host, [{ match: new RegExp(`^GET /v2/retry/app/blobs/${layer}`), status: 307, times: 1, headers: { location: storage } }]);
+  const e = berthEnv();
+  try {
+    await berth(e, 0, ['pull', '-q', `${proxy.host}/retry/app:v1`]);
+    assert.ok(proxy.log.some((l) => l.status === 307));
+  } finally {
+    e.cleanup();
+    await proxy.close();
+  }
+});

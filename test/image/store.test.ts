@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { layerTar } from '../helpers/oci-image.ts';
 import { berth, berthBuilt, berthEnv, checkStoreConsistent, type BerthEnv } from '../helpers/berth-cli.ts';
 import { REPO } from '../helpers/busybox-rootfs.ts';
+import { requires } from '../helpers/requires.ts';
 
 const run = promisify(execFile);
 let env: BerthEnv;
@@ -139,6 +140,36 @@ test('--root and BERTH_ROOT choose the store; flag errors exit 125, unknown comm
     const cmd = await berth(e, 1, ['frobnicate']);
     assert.match(cmd.stderr, /'frobnicate' is not a berth command/);
     assert.match((await berth(e, 0, ['--version'])).stdout, /^berth version /);
+  } finally {
+    e.cleanup();
+  }
+});
+
+test('images used by containers: rmi refuses without -f, prune keeps them, gc keeps their layers', async (t) => {
+  if (skip || requires(t, { root: true })) return skip ? t.skip('needs busybox-static and a built dist/berth') : undefined;
+  const e = berthEnv();
+  const runroot = join(e.root, '..', 'run');
+  const b = (status: number, args: string[]) => berth(e, status, ['--runroot', runroot, ...args]);
+  try {
+    await run(`${REPO}/node_modules/.bin/node`, [`${REPO}/scripts/seed-busybox-image.ts`, '--root', e.root]);
+    const id = (await b(0, ['images', '-q', '--no-trunc', 'busybox'])).stdout.trim();
+    const ctr = (await b(0, ['create', 'busybox', 'true'])).stdout.trim();
+    const refused = await b(1, ['rmi', 'busybox']);
+    assert.match(refused.stderr, new RegExp(`^Error: conflict: unable to remove repository reference "busybox" \\(must force\\) - container ${ctr.slice(0, 12)} is using its referenced image ${id.slice(7, 19)}$`, 'm'));
+    const byId = await b(1, ['rmi', id.slice(7, 19)]);
+    assert.match(byId.stderr, /unable to delete .* \(must be forced\) - image is being used by stopped container/);
+    // prune -a leaves an image a container uses
+    await b(0, ['image', 'prune', '-a', '-f']);
+    assert.equal((await b(0, ['images', '-q', '--no-trunc'])).stdout.trim(), id);
+    // forced: the name goes, the image and its layers stay for the container
+    assert.equal((await b(0, ['rmi', '-f', 'busybox'])).stdout, 'Untagged: busybox:latest\n');
+    assert.equal((await b(0, ['images', '-q', '--no-trunc'])).stdout.trim(), id);
+    assert.equal(layerDirs(e.root).length, 1);
+    assert.match((await b(0, ['system', 'df'])).stdout, /^Images\s+1\s+1\s/m);
+    await b(0, ['rm', ctr]);
+    await b(0, ['image', 'prune', '-a', '-f']);
+    assert.equal((await b(0, ['images', '-q'])).stdout, '');
+    assert.deepEqual(layerDirs(e.root), []);
   } finally {
     e.cleanup();
   }

@@ -2,6 +2,7 @@ import { readSync } from 'node:fs';
 import type { CliContext } from '../cli-context.ts';
 import { openImageStore } from '../../image/store/open-image-store.ts';
 import { pruneImages } from '../../image/prune-images.ts';
+import { imageUsersFor } from './image-users-for.ts';
 import { err, out } from '../render/output.ts';
 import { humanSize } from '../render/units.ts';
 
@@ -23,7 +24,7 @@ export async function pruneCommand(ctx: CliContext, o: { all: boolean; force: bo
     if (!confirm(`WARNING! This will remove ${what}.\nAre you sure you want to continue?`)) return 0;
   }
   const store = await openImageStore(ctx.root, { layers: true });
-  const r = pruneImages(store, { all: o.all, filters: o.filters });
+  const r = pruneImages(store, { all: o.all, filters: o.filters, users: imageUsersFor(ctx) });
   if (r.untagged.length + r.deleted.length > 0) {
     out(`Deleted Images:\n${r.untagged.map((u) => `untagged: ${u}\n`).join('')}${r.deleted.map((d) => `deleted: ${d}\n`).join('')}\n`);
   }

@@ -4,6 +4,7 @@
 import type { CliContext } from '../cli-context.ts';
 import { openImageStore } from '../../image/store/open-image-store.ts';
 import { diskUsage } from '../../image/disk-usage.ts';
+import { imageUsersFor } from './image-users-for.ts';
 import { familiarName, parseReference } from '../../image/reference.ts';
 import { renderFormatted } from '../render/format.ts';
 import { humanSize, timeAgo } from '../render/units.ts';
@@ -11,7 +12,7 @@ import { out, tabwriter } from '../render/output.ts';
 
 export async function dfCommand(ctx: CliContext, o: { verbose: boolean; format: string | undefined }): Promise<void> {
   const store = await openImageStore(ctx.root, { layers: true });
-  const u = diskUsage(store);
+  const u = diskUsage(store, imageUsersFor(ctx));
   const pct = (part: number, whole: number): string => (whole > 0 ? ` (${Math.round((part / whole) * 100)}%)` : '');
   const rows = [
     { Type: 'Images', TotalCount: String(u.total), Active: String(u.active), Size: humanSize(u.size), Reclaimable: `${humanSize(u.reclaimable)}${pct(u.reclaimable, u.size)}` },

@@ -67,6 +67,19 @@ export class BlobDownload {
       if (ingest.offset < this.size) {
         const { body, resumed } = await client.openBlob(this.digest, ingest.offset, signal);
         let skip = ingest.offset > 0 && !resumed ? ingest.offset : 0;
+        // socket-sized chunks are gathered into larger writes (one thread-pool round trip each)
+        let pending: Buffer[] = [];
+        let pendingBytes = 0;
+        const flush = async (): Promise<void> => {
+          if (pendingBytes === 0) return;
+          const chunk = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
+          pending = [];
+          pendingBytes = 0;
+          await ingest.appendAsync(chunk);
+          this.#written = ingest.offset;
+          progress(this.#written);
+          this.#notify();
+        };
         for await (const raw of body) {
           let chunk = raw as Buffer;
           if (skip > 0) {
@@ -77,15 +90,15 @@ export class BlobDownload {
             chunk = chunk.subarray(skip);
             skip = 0;
           }
-          if (ingest.offset + chunk.length > this.size) {
+          if (ingest.offset + pendingBytes + chunk.length > this.size) {
             ingest.discard();
             throw new BlobSizeError(this.digest, this.size);
           }
-          await ingest.appendAsync(chunk);
-          this.#written = ingest.offset;
-          progress(this.#written);
-          this.#notify();
+          pending.push(chunk);
+          pendingBytes += chunk.length;
+          if (pendingBytes >= 256 << 10) await flush();
         }
+        await flush();
         if (ingest.offset < this.size) {
           // the connection ended early: keep what came, the caller retries from there
           throw Object.assign(new Error(`blob ${this.digest} ended after ${ingest.offset} of ${this.size} bytes`), { code: 'ECONNRESET' });

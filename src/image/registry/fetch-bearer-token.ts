@@ -6,7 +6,7 @@ import { describeNetworkError } from './describe-network-error.ts';
 import { RegistryError } from './registry-error.ts';
 import type { RegistrySettings } from './registry-settings.ts';
 import { RETRYABLE_STATUS, backoffMs, isNetworkError, parseRetryAfter, sleep } from './retry.ts';
-import type { Response } from './send-following-redirects.ts';
+import type { Response } from './http-transport.ts';
 
 export interface TokenRequest {
   challenge: AuthChallenge;

@@ -1,10 +1,8 @@
 // A client of one repository on one registry, per the OCI distribution spec: manifests and
 // blobs, resumable blob reads (Range), uploads (monolithic and chunked), cross-repository
 // mounts, and the auth flows (anonymous, basic, bearer token from WWW-Authenticate).
-//
-// This is the only module that imports undici (~60 ms to load): only pull, push and login
-// reach it, through a dynamic import.
-import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
+// Requests go through http-transport.ts (node:http); commands reach this module through a dynamic
+// import, so only pull, push and login load it.
 import { sha256Digest, type Digest } from '../../oci/digest.ts';
 import { DigestMismatchError } from '../content/digest-mismatch-error.ts';
 import { MANIFEST_ACCEPT } from '../manifest/parse-manifest.ts';
@@ -15,7 +13,7 @@ import { RegistryError, parseErrorBody } from './registry-error.ts';
 import { isInsecureRegistry, isLoopback, type RegistrySettings } from './registry-settings.ts';
 import { RETRYABLE_STATUS, backoffMs, isNetworkError, parseRetryAfter, sleep } from './retry.ts';
 import { fetchBearerToken } from './fetch-bearer-token.ts';
-import { sendFollowingRedirects, type Body, type Response } from './send-following-redirects.ts';
+import { HttpTransport, type Body, type Response } from './http-transport.ts';
 import { describeNetworkError } from './describe-network-error.ts';
 
 const MANIFEST_SIZE_MAX = 4 << 20;
@@ -49,7 +47,7 @@ export class RegistryClient {
   readonly path: string;
   readonly #settings: RegistrySettings;
   readonly #insecure: boolean;
-  readonly #agent: Dispatcher;
+  readonly #http: HttpTransport;
   readonly #creds: Credentials | undefined;
   readonly #scope: string;
   // where requests go: the registry's host, or a mirror's, with the schemes to try
@@ -76,17 +74,16 @@ export class RegistryClient {
     // loopback registries speak plain HTTP unless they answer TLS (docker's default for them);
     // other insecure ones are tried with TLS first, without checking the certificate
     this.#schemes = mirrorScheme ? [mirrorScheme] : !this.#insecure ? ['https'] : isLoopback(netDomain) ? ['http', 'https'] : ['https', 'http'];
-    const agentOptions = { connect: { rejectUnauthorized: !this.#insecure }, connections: 16, keepAliveTimeout: 10_000 };
     // HTTP_PROXY, HTTPS_PROXY and NO_PROXY (either case) as docker honours them; like Go's
     // ProxyFromEnvironment, never for loopback registries
     const proxied = !isLoopback(netDomain) && ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy'].some((v) => process.env[v]);
-    this.#agent = proxied ? new EnvHttpProxyAgent({ ...agentOptions, requestTls: { rejectUnauthorized: !this.#insecure } }) : new Agent(agentOptions);
+    this.#http = new HttpTransport({ verifyTls: !this.#insecure, proxy: proxied });
     this.#creds = o.credentials === null ? undefined : (o.credentials ?? getCredentials(netDomain, o.settings.configDir));
     this.#scope = `repository:${o.path}:${o.push ? 'pull,push' : 'pull'}`;
   }
 
   async close(): Promise<void> {
-    await this.#agent.close();
+    this.#http.close();
   }
 
   get hasCredentials(): boolean {
@@ -109,7 +106,7 @@ export class RegistryClient {
       const base = `${scheme}://${host}`;
       for (let attempt = 0; ; attempt++) {
         try {
-          const res = await sendFollowingRedirects(this.#agent, `${base}/v2/`, { method: 'GET', headers: { 'user-agent': this.#settings.userAgent }, signal });
+          const res = await this.#http.send(`${base}/v2/`, { method: 'GET', headers: { 'user-agent': this.#settings.userAgent }, signal });
           await res.body.dump();
           // plain HTTP to a TLS port: Go answers 400 "client sent an HTTP request to an HTTPS server"
           if (res.statusCode === 400 && scheme === 'http' && schemes.indexOf(scheme) < schemes.length - 1) {
@@ -156,7 +153,7 @@ export class RegistryClient {
       domain: this.domain,
       credentials: this.#creds,
       settings: this.#settings,
-      send: (url, headers, body) => sendFollowingRedirects(this.#agent, url, body === undefined ? { method: 'GET', headers } : { method: 'POST', headers, body }),
+      send: (url, headers, body) => this.#http.send(url, body === undefined ? { method: 'GET', headers } : { method: 'POST', headers, body }),
     });
     this.#tokens.set(key, token);
     return `Bearer ${token.value}`;
@@ -175,7 +172,7 @@ export class RegistryClient {
       if (auth) headers['authorization'] = auth;
       let res: Response;
       try {
-        res = await sendFollowingRedirects(this.#agent, url, { method: o.method, headers, body: o.body?.() ?? null, signal: o.signal });
+        res = await this.#http.send(url, { method: o.method, headers, body: o.body?.() ?? null, signal: o.signal });
       } catch (e) {
         if (o.signal?.aborted || e instanceof RegistryError) throw e;
         if (isNetworkError(e) && o.retry !== false && attempt < this.#settings.retries) {
@@ -206,7 +203,7 @@ export class RegistryClient {
           continue;
         }
       }
-      const text = o.method === 'HEAD' ? '' : await res.body.text().catch(() => '');
+      const text = o.method === 'HEAD' ? (await res.body.dump(), '') : await res.body.text().catch(() => '');
       const { code, message } = parseErrorBody(text);
       throw await this.#error(res.statusCode, code, message ?? '', o.what);
     }
