@@ -292,7 +292,7 @@ function podmanEngine(runtime: 'crun' | 'runc', archive: string): Engine {
     writeFileSync(nsFile, '');
     must(['unshare', `--mount=${nsFile}`, '--propagation', 'private', 'umount', ...hybrid], 'making a mount namespace without the cgroup2 mount');
     e.cmd = ['nsenter', `--mount=${nsFile}`, ...podman];
-    e.notes.push(`crun 1.8 refuses this hybrid host: podman+crun runs in a mount namespace without ${hybrid.join(', ')} (nsenter --mount=...; ~1 ms per command, counted in its times); its containers get the v1 controllers only, no cgroup2 membership`);
+    e.notes.push(`crun 1.8 refuses this hybrid host: podman+crun runs in a mount namespace without ${hybrid.join(', ')} (nsenter --mount=...: ~2 ms per command here, counted in its times); its containers get the v1 controllers only, no cgroup2 membership`);
   }
   // podman as root asks for nofile and nproc 1048576, which this host refuses (no CAP_SYS_RESOURCE
   // in the bounding set, hard nofile below that), and podman lowers its own nproc hard limit to
