@@ -25,7 +25,11 @@ export async function removeContainer(ctx: EngineContext, ref: string, opts: Rem
       `cannot remove container "${record.Name}": container is ${what}: stop the container before removing or force remove`,
     );
   }
-  if (live && !opts.locked) await killAndWait(ctx, id);
+  if (live && !opts.locked) {
+    await killAndWait(ctx, id);
+    // a --rm container is removed by its own exit
+    if (!ctx.store.get(id)) return;
+  }
   const remove = async (): Promise<void> => {
     await releaseResources(ctx, id);
     ctx.store.withStoreLock(() => ctx.store.remove(id));

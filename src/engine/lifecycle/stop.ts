@@ -5,6 +5,8 @@ import type { ContainerRecord } from '../container-types.ts';
 import { runtimeContext, type EngineContext } from '../engine-context.ts';
 import { releaseResources, markExited, readExitFile } from './cleanup.ts';
 import { isProcessAlive } from './proc-start-time.ts';
+import { attachToMonitor, type AttachSession } from '../attach-client.ts';
+import { attachSocket } from '../paths.ts';
 
 const isLive = (r: ContainerRecord | undefined): boolean => r !== undefined && (r.State.Status === 'running' || r.State.Status === 'paused');
 
@@ -56,14 +58,38 @@ async function markManual(ctx: EngineContext, id: string): Promise<ContainerReco
   });
 }
 
+// Attaches to the container's monitor and claims the cleanup of the exit this command is about to
+// cause: the exit is then recorded in this process, without the monitor starting a second berth
+// for its exit command (that start-up was most of the time of `rm -f` and `stop`). Undefined when
+// the monitor is not listening (it is gone): the exit is then recorded as before.
+async function claimExit(ctx: EngineContext, id: string): Promise<AttachSession | undefined> {
+  try {
+    const session = await attachToMonitor(attachSocket(ctx.paths, id), { stdout: () => {}, stderr: () => {} });
+    session.claimCleanup();
+    return session;
+  } catch {
+    return undefined;
+  }
+}
+
+// After the signal: the exit frame of a claimed session means the monitor left the recording to
+// us; anything else (no session, a monitor that died without the frame) falls back to waiting.
+async function finishExit(ctx: EngineContext, id: string, session: AttachSession | undefined): Promise<void> {
+  const code = session ? await session.exit : undefined;
+  if (code === undefined) return waitForExitRecorded(ctx, id);
+  const { onContainerExit } = await import('./on-exit.ts');
+  await onContainerExit(ctx, id);
+}
+
 export async function killAndWait(ctx: EngineContext, id: string): Promise<void> {
   await markManual(ctx, id);
+  const session = await claimExit(ctx, id);
   try {
     await runtimeKill(runtimeContext(ctx), id, 'SIGKILL', { all: true });
   } catch {
     // already gone
   }
-  await waitForExitRecorded(ctx, id);
+  await finishExit(ctx, id, session);
 }
 
 // docker stop: the stop signal, then SIGKILL after the timeout (--time, the container's
@@ -77,6 +103,7 @@ export async function stopContainer(ctx: EngineContext, ref: string, timeoutSec?
   const rctx = runtimeContext(ctx);
   const signal = record.Config.StopSignal ?? 'SIGTERM';
   const wait = (timeoutSec ?? record.Config.StopTimeout ?? 10) * 1000;
+  const session = await claimExit(ctx, record.Id);
   try {
     if (record.State.Status === 'paused') await (await import('../../runtime/index.ts')).resumeContainer(rctx, record.Id);
     await runtimeKill(rctx, record.Id, signal);
@@ -92,7 +119,7 @@ export async function stopContainer(ctx: EngineContext, ref: string, timeoutSec?
       // gone meanwhile
     }
   }
-  await waitForExitRecorded(ctx, record.Id);
+  await finishExit(ctx, record.Id, session);
 }
 
 // docker kill: a signal to the container's process; the exit, if it comes, is recorded by the
