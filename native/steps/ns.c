@@ -115,14 +115,32 @@ void step_ns(struct ctx *c, const struct step *s) {
     struct sockaddr_un addr;
     memset(&addr, 0, sizeof addr);
     addr.sun_family = AF_UNIX;
-    if (strlen(path) >= sizeof addr.sun_path) fail(c, ENAMETOOLONG, "socket path \"%s\"", path);
-    strcpy(addr.sun_path, path);
+    /* a path too long for sun_path (a deep --runroot) is reached through its directory's fd */
+    char shortpath[sizeof addr.sun_path + 64];
+    int dirfd = -1;
+    const char *name = path;
+    if (strlen(path) >= sizeof addr.sun_path) {
+      const char *slash = strrchr(path, '/');
+      if (!slash || slash == path) fail(c, ENAMETOOLONG, "socket path \"%s\"", path);
+      char dir[4096];
+      size_t dl = (size_t)(slash - path);
+      if (dl >= sizeof dir) fail(c, ENAMETOOLONG, "socket path \"%s\"", path);
+      memcpy(dir, path, dl);
+      dir[dl] = 0;
+      dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+      if (dirfd < 0) fail(c, errno, "open the directory of socket \"%s\"", path);
+      snprintf(shortpath, sizeof shortpath, "/proc/self/fd/%d/%s", dirfd, slash + 1);
+      name = shortpath;
+      if (strlen(name) >= sizeof addr.sun_path) fail(c, ENAMETOOLONG, "socket path \"%s\"", path);
+    }
+    strcpy(addr.sun_path, name);
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) fail(c, errno, "socket for \"%s\"", path);
-    unlink(path);
+    unlink(name);
     if (bind(fd, (struct sockaddr *)&addr, sizeof addr) < 0) fail(c, errno, "bind \"%s\"", path);
-    if (chmod(path, (mode_t)arg_int(c, s, 1)) < 0) fail(c, errno, "chmod \"%s\"", path);
+    if (chmod(name, (mode_t)arg_int(c, s, 1)) < 0) fail(c, errno, "chmod \"%s\"", path);
     if (listen(fd, 16) < 0) fail(c, errno, "listen on \"%s\"", path);
+    if (dirfd >= 0) close(dirfd);
     set_slot(c, arg_int(c, s, 0), fd);
     break;
   }

@@ -1,4 +1,6 @@
+import { closeSync, constants, openSync } from 'node:fs';
 import { createConnection, type Socket } from 'node:net';
+import { basename, dirname } from 'node:path';
 import { NotFoundError } from '../lib/errors.ts';
 
 // A client of the monitor's attach socket (protocol at the top of native/steps/monitor.c):
@@ -27,9 +29,30 @@ function frame(type: number, data: Buffer): Buffer {
   return Buffer.concat([h, data]);
 }
 
+// sun_path holds 107 bytes; a deeper socket (a long --runroot) is reached through an fd of its
+// directory, as the monitor bound it (native/steps/ns.c)
+const SUN_PATH_MAX = 107;
+
 export function attachToMonitor(path: string, handlers: AttachHandlers): Promise<AttachSession> {
   return new Promise((resolve, reject) => {
-    const sock: Socket = createConnection(path);
+    let dirFd: number | undefined;
+    let target = path;
+    if (Buffer.byteLength(path) > SUN_PATH_MAX) {
+      try {
+        dirFd = openSync(dirname(path), constants.O_RDONLY | constants.O_DIRECTORY);
+      } catch (err) {
+        reject(new NotFoundError('E_NOT_ATTACHABLE', `cannot attach: the container's monitor is not listening (${(err as NodeJS.ErrnoException).code ?? String(err)})`));
+        return;
+      }
+      target = `/proc/self/fd/${dirFd}/${basename(path)}`;
+    }
+    const closeDir = (): void => {
+      if (dirFd !== undefined) closeSync(dirFd);
+      dirFd = undefined;
+    };
+    const sock: Socket = createConnection(target);
+    sock.once('connect', closeDir);
+    sock.once('error', closeDir);
     let buf: Buffer = Buffer.alloc(0);
     let code: number | undefined;
     const exit = new Promise<number | undefined>((res) => sock.on('close', () => res(code)));
