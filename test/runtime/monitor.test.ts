@@ -15,8 +15,9 @@ interface Frames {
 }
 
 // A client of the monitor's attach socket (protocol in native/steps/monitor.c).
-function attach(path: string): { frames: Promise<Frames>; send(type: number, data: Buffer): void } {
+function attach(path: string): { connected: Promise<void>; frames: Promise<Frames>; send(type: number, data: Buffer): void } {
   const sock = createConnection(path);
+  const connected = new Promise<void>((resolve) => sock.once('connect', () => resolve()));
   const got: Frames = { stdout: '', stderr: '' };
   let buf = Buffer.alloc(0);
   const frames = new Promise<Frames>((resolve, reject) => {
@@ -35,6 +36,7 @@ function attach(path: string): { frames: Promise<Frames>; send(type: number, dat
     sock.on('error', reject);
   });
   return {
+    connected,
     frames,
     send(type, data) {
       const h = Buffer.alloc(5);
@@ -139,8 +141,10 @@ test('a client that claims the cleanup gets the exit code of an instant exit, an
   };
   try {
     await createContainer(ctx, { id: env.id, bundle: dir, monitor });
-    // connected and claimed but, most likely, not yet accepted when the program exits
+    // connected and claimed (as `berth run` does: the frame is written before the program is
+    // released) but, most likely, not yet accepted when the program exits
     const client = attach(monitor.attachSocket);
+    await client.connected;
     client.send(6, Buffer.alloc(0));
     await startContainer(ctx, env.id);
     const frames = await client.frames;
