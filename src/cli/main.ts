@@ -4,6 +4,7 @@
 // here and only here: 125 for a bad command line (docker's flag errors), 1 for failures of
 // plain commands, and whatever a command returns (run-like commands return 125 for engine
 // errors and the container's status otherwise).
+import { createRequire } from 'node:module';
 import { Command, CommanderError, Option } from 'commander';
 import { BerthError, UsageError, messageOf } from '../lib/errors.ts';
 import { Logger, setLogger, type LogLevel } from '../lib/log.ts';
@@ -68,7 +69,19 @@ export async function runCli(argv: string[]): Promise<number> {
     setLogger(logger);
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
-    return { root: g.root, runroot: g.runroot, logLevel: level, configDir: g.config, signal: abort.signal, stdoutIsTTY: process.stdout.isTTY === true };
+    return {
+      root: g.root,
+      runroot: g.runroot,
+      logLevel: level,
+      configDir: g.config,
+      signal: abort.signal,
+      // isatty(1), not process.stdout.isTTY: that getter makes a piped stdout non-blocking (for
+      // every process sharing the pipe), and berth writes with writeSync; node:tty (which loads
+      // node:net, ~3 ms) only for the commands that ask
+      get stdoutIsTTY() {
+        return (createRequire(import.meta.url)('node:tty') as typeof import('node:tty')).isatty(1);
+      },
+    };
   };
   program
     .description('A container engine with a docker-compatible command line')

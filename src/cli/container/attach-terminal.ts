@@ -1,3 +1,4 @@
+import { isatty } from 'node:tty';
 import { signalContainer, type AttachSession, type EngineContext } from '../../engine/index.ts';
 import { FORWARDED_SIGNALS } from '../../lib/proc/signals.ts';
 
@@ -23,7 +24,8 @@ export function attachTerminal(engine: EngineContext, id: string, session: Attac
       stdin.destroy();
     });
   }
-  if (o.tty && process.stdout.isTTY) {
+  // isatty: process.stdout on a pipe would make it non-blocking (run writes with writeSync)
+  if (o.tty && isatty(1)) {
     const resize = (): void => session.resize(process.stdout.rows, process.stdout.columns);
     resize();
     process.on('SIGWINCH', resize);

@@ -1,3 +1,4 @@
+import { isatty } from 'node:tty';
 import { openImageStore } from '../../image/store/open-image-store.ts';
 import { readConfig } from '../../image/list-images.ts';
 import { pullImage } from '../../image/pull/pull-image.ts';
@@ -28,7 +29,7 @@ export async function imageForRun(ctx: CliContext, name: string, pull: string, p
     if (pull === 'never') throw new NotFoundError('E_NO_SUCH_IMAGE', `No such image: ${name}`);
     const ref = parseReference(name, { defaultTag: true });
     if (pull === 'missing') err(`Unable to find image '${familiarString(ref)}' locally\n`);
-    const progress = new ProgressRenderer({ tty: process.stderr.isTTY === true, quiet: false, write: (t) => err(t) });
+    const progress = new ProgressRenderer({ tty: isatty(2), quiet: false, write: (t) => err(t) });
     const r = await pullImage({
       store,
       reference: name,

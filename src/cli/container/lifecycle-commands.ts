@@ -1,4 +1,3 @@
-import { writeSync } from 'node:fs';
 import { startContainer, stopContainer, killContainer, removeContainer, attachToMonitor, enginePaths, waitForExitRecorded, onContainerExit, type EngineContext, type AttachSession } from '../../engine/index.ts';
 import { BerthError, messageOf } from '../../lib/errors.ts';
 import type { CliContext } from '../cli-context.ts';
@@ -58,7 +57,7 @@ export async function startCommand(ctx: CliContext, refs: string[], o: { attach?
 }
 
 function attach(engine: EngineContext, id: string): Promise<AttachSession> {
-  return attachToMonitor(enginePaths.attachSocket(engine.paths, id), { stdout: (d) => writeSync(1, d), stderr: (d) => writeSync(2, d) });
+  return attachToMonitor(enginePaths.attachSocket(engine.paths, id), { stdout: (d) => out(d), stderr: (d) => err(d) });
 }
 
 export async function attachCommand(ctx: CliContext, ref: string, o: { stdin?: boolean }): Promise<number> {

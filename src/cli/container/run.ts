@@ -1,4 +1,3 @@
-import { writeSync } from 'node:fs';
 import { createContainer, startContainer, attachToMonitor, enginePaths, waitForExitRecorded, onContainerExit, readExitFile, VolumeStore, type AttachSession, type CreateRequest, type EngineContext } from '../../engine/index.ts';
 import { BerthError, ExecError, messageOf } from '../../lib/errors.ts';
 import { mark } from '../../lib/trace.ts';
@@ -91,8 +90,10 @@ export async function runCommand(ctx: CliContext, image: string, cmd: string[], 
           ? undefined
           : async () => {
               session = await attachToMonitor(enginePaths.attachSocket(engine.paths, id), {
-                stdout: (d) => writeSync(1, d),
-                stderr: (d) => writeSync(2, d),
+                // out/err retry EAGAIN: a bare writeSync threw it (and lost the output) when
+                // stdout was a pipe some process had made non-blocking
+                stdout: (d) => out(d),
+                stderr: (d) => err(d),
               });
               if (cleanupHere) session.claimCleanup();
             },

@@ -1,5 +1,6 @@
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
+import { isatty } from 'node:tty';
 import type { CliContext } from '../cli-context.ts';
 import { UsageError } from '../../lib/errors.ts';
 import { openImageStore } from '../../image/store/open-image-store.ts';
@@ -9,7 +10,8 @@ import { formatReference, parseReference } from '../../image/reference.ts';
 // docker save: names keep the tag they were given (an id saves the image with all its tags).
 // A file is written beside its target and renamed at the end; stdout must not be a terminal.
 export async function saveCommand(ctx: CliContext, names: string[], o: { output: string | undefined; format: 'docker-archive' | 'oci-archive' }): Promise<void> {
-  if (!o.output && process.stdout.isTTY) throw new UsageError('cowardly refusing to save to a terminal: use the -o flag or redirect');
+  // isatty, not process.stdout.isTTY: that getter would make a piped stdout non-blocking
+  if (!o.output && isatty(1)) throw new UsageError('cowardly refusing to save to a terminal: use the -o flag or redirect');
   const store = await openImageStore(ctx.root);
   const byId = new Map<string, SaveItem>();
   for (const n of names) {

@@ -2,8 +2,8 @@ import { writeSync } from 'node:fs';
 
 // Direct writes: process.stdout would switch a pipe shared with a container to non-blocking
 // mode. EAGAIN (a non-blocking pipe set up by someone else) is retried; EPIPE ends quietly.
-function writeAll(fd: number, text: string): void {
-  const buf = Buffer.from(text);
+function writeAll(fd: number, text: string | Uint8Array): void {
+  const buf = typeof text === 'string' ? Buffer.from(text) : text;
   let off = 0;
   while (off < buf.length) {
     try {
@@ -17,11 +17,11 @@ function writeAll(fd: number, text: string): void {
   }
 }
 
-export function out(text: string): void {
+export function out(text: string | Uint8Array): void {
   writeAll(1, text);
 }
 
-export function err(text: string): void {
+export function err(text: string | Uint8Array): void {
   writeAll(2, text);
 }
 
