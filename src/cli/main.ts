@@ -117,10 +117,18 @@ export async function runCli(argv: string[]): Promise<number> {
       if (typeof code === 'number') exitCode = code;
     });
   };
-  for (const spec of commands) {
-    if (spec.group) define(groupCommand(spec.group), spec.name, spec, spec.aliases ?? []);
-    else define(program, spec.name, spec, spec.aliases ?? []);
-    for (const top of spec.topLevel ?? []) define(program, top, spec, []);
+  // Only the invoked command is defined when argv names one: defining every command and its
+  // options (run's and create's are about a hundred each) costs ~10 ms of every call. Help, an
+  // unknown command, or an argv this scan is not sure of defines them all, as before.
+  const invoked = invokedCommand(argv);
+  if (invoked?.group) define(groupCommand(invoked.group), invoked.spec.name, invoked.spec, invoked.spec.aliases ?? []);
+  else if (invoked) define(program, invoked.name, invoked.spec, invoked.spec.group ? [] : (invoked.spec.aliases ?? []));
+  else {
+    for (const spec of commands) {
+      if (spec.group) define(groupCommand(spec.group), spec.name, spec, spec.aliases ?? []);
+      else define(program, spec.name, spec, spec.aliases ?? []);
+      for (const top of spec.topLevel ?? []) define(program, top, spec, []);
+    }
   }
 
   try {
@@ -138,6 +146,32 @@ export async function runCli(argv: string[]): Promise<number> {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
   }
+}
+
+// The global options taking a value (in their separate-word form), and those without one.
+const GLOBAL_WITH_VALUE = new Set(['--root', '--runroot', '-l', '--log-level', '--config']);
+const GLOBAL_FLAGS = new Set(['-D', '--debug']);
+
+// The command argv names, as define() would register it: a top-level name (a command without a
+// group, one of its aliases, or a grouped command's top-level spelling) or `<group> <name|alias>`.
+// undefined when argv names none, or has a global option this scan does not know (a bundle of
+// short flags, help, version): then every command is defined and commander decides.
+export function invokedCommand(argv: string[]): { spec: CommandSpec; name: string; group?: CommandGroup } | undefined {
+  let i = 0;
+  for (; i < argv.length && argv[i]!.startsWith('-'); i++) {
+    const a = argv[i]!;
+    if (GLOBAL_WITH_VALUE.has(a)) i++;
+    else if (!GLOBAL_FLAGS.has(a) && !(a.includes('=') && GLOBAL_WITH_VALUE.has(a.slice(0, a.indexOf('='))))) return undefined;
+  }
+  const word = argv[i];
+  if (word === undefined) return undefined;
+  if (Object.hasOwn(GROUPS, word)) {
+    const sub = argv[i + 1];
+    const spec = sub === undefined ? undefined : commands.find((c) => c.group === word && (c.name === sub || c.aliases?.includes(sub)));
+    return spec ? { spec, name: spec.name, group: word as CommandGroup } : undefined;
+  }
+  const spec = commands.find((c) => (!c.group && (c.name === word || c.aliases?.includes(word))) || c.topLevel?.includes(word));
+  return spec ? { spec, name: spec.group ? word : spec.name } : undefined;
 }
 
 // docker's flag errors (unknown flag, bad value) exit 125; argument-count errors exit 1.

@@ -1,15 +1,10 @@
-import { isatty } from 'node:tty';
 import { openImageStore } from '../../image/store/open-image-store.ts';
 import { readConfig } from '../../image/list-images.ts';
-import { pullImage } from '../../image/pull/pull-image.ts';
-import { parsePlatform } from '../../image/manifest/platform.ts';
 import { familiarString, parseReference } from '../../image/reference.ts';
 import { NotFoundError, UsageError } from '../../lib/errors.ts';
 import type { ImageConfig } from '../../oci/image-spec.ts';
 import type { CliContext } from '../cli-context.ts';
-import { ProgressRenderer } from '../render/pull-progress.ts';
 import { err } from '../render/output.ts';
-import { registrySettingsFor } from '../registry-settings-for.ts';
 
 export interface RunImage {
   id: string;
@@ -29,6 +24,14 @@ export async function imageForRun(ctx: CliContext, name: string, pull: string, p
     if (pull === 'never') throw new NotFoundError('E_NO_SUCH_IMAGE', `No such image: ${name}`);
     const ref = parseReference(name, { defaultTag: true });
     if (pull === 'missing') err(`Unable to find image '${familiarString(ref)}' locally\n`);
+    // the pull's code (zlib, the registry client, progress) is loaded only for a pull
+    const [{ pullImage }, { parsePlatform }, { ProgressRenderer }, { registrySettingsFor }, { isatty }] = await Promise.all([
+      import('../../image/pull/pull-image.ts'),
+      import('../../image/manifest/platform.ts'),
+      import('../render/pull-progress.ts'),
+      import('../registry-settings-for.ts'),
+      import('node:tty'),
+    ]);
     const progress = new ProgressRenderer({ tty: isatty(2), quiet: false, write: (t) => err(t) });
     const r = await pullImage({
       store,
