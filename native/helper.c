@@ -4,6 +4,8 @@
  * flag, id and order comes from the plan (see protocol.h for the sequence).
  *
  * Usage: berth-helper <sync-fd>
+ *        berth-helper mount <source> <target> <fstype> <flags> <data>
+ *        berth-helper umount <target> <flags>
  */
 #include "helper.h"
 #include <errno.h>
@@ -14,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -141,7 +144,33 @@ static void send_byte(struct ctx *c, int fd, const char *what) {
   if (write_full(fd, &b, 1) < 0) fail(c, errno, "internal error: signalling %s", what);
 }
 
+/*
+ * mount(2) and umount2(2) for the storage layer (a container's overlay rootfs): `berth run`
+ * then loads no FFI library (koffi costs ~8 ms to load) for two system calls. Empty strings are
+ * NULL; flags are numbers (strtoul base 0); relative paths are from the caller's working
+ * directory. Exit status 0, or the errno of the failed call (all are below 255), or 255 for a
+ * malformed command line. Not run from the sealed copy: this process never enters a container's
+ * namespaces, so no container can reach its /proc/<pid>/exe, and it exits once the call returns.
+ */
+static int host_mount_mode(int argc, char **argv) {
+  char *end;
+  if (strcmp(argv[1], "mount") == 0 && argc == 7) {
+    unsigned long flags = strtoul(argv[5], &end, 0);
+    if (*argv[5] == '\0' || *end != '\0') return 255;
+    const char *src = *argv[2] ? argv[2] : NULL, *fstype = *argv[4] ? argv[4] : NULL, *data = *argv[6] ? argv[6] : NULL;
+    return mount(src, argv[3], fstype, flags, data) < 0 ? errno : 0;
+  }
+  if (strcmp(argv[1], "umount") == 0 && argc == 4) {
+    unsigned long flags = strtoul(argv[3], &end, 0);
+    if (*argv[3] == '\0' || *end != '\0') return 255;
+    return umount2(argv[2], (int)flags) < 0 ? errno : 0;
+  }
+  dprintf(2, "usage: berth-helper mount <source> <target> <fstype> <flags> <data> | umount <target> <flags>\n");
+  return 255;
+}
+
 int main(int argc, char **argv) {
+  if (argc >= 2 && (strcmp(argv[1], "mount") == 0 || strcmp(argv[1], "umount") == 0)) return host_mount_mode(argc, argv);
   struct ctx c;
   memset(&c, 0, sizeof c);
   c.sync_fd = -1;

@@ -103,17 +103,12 @@ function mountOverlay(o: MountRootfsOptions, rwDir: string, rootfs: string): voi
   if (lowers.length === 0) lowers.push(join(rwDir, 'empty'));
   if (o.readonly && lowers.length === 1) lowers.push(join(rwDir, lowers[0] === join(rwDir, 'empty') ? 'empty2' : 'empty'));
   const data = overlayMountData(o.readonly ? { lowers } : { lowers, upper: join(rwDir, 'upper'), work: join(rwDir, 'work') });
-  // the short lower names are relative to the store root: mount from there. process.chdir is
-  // process-wide, but nothing else runs between the two chdir calls: this is all synchronous.
-  const cwd = process.cwd();
-  process.chdir(o.store.root);
+  // the short lower names are relative to the store root: mounted from there
   try {
-    mount('overlay', rootfs, 'overlay', o.readonly ? MS.RDONLY : 0, data);
+    mount('overlay', rootfs, 'overlay', o.readonly ? MS.RDONLY : 0, data, o.store.root);
   } catch (err) {
     if (err instanceof SyscallError) err.wrap(`mounting the rootfs of "${rwDir}" (${o.layers.length} layers)`);
     throw err;
-  } finally {
-    process.chdir(cwd);
   }
 }
 

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 
-// The libc calls Node lacks (the *at family with fds, mknod, xattrs, flock, mount), reached
+// The libc calls Node lacks (the *at family with fds, mknod, xattrs, flock), reached
 // through koffi. Loaded on first use only: koffi's native module costs tens of milliseconds at
 // import, and commands that never unpack or mount a layer must not pay for it. Importing this
 // file is free; calling libc() is what loads koffi.
@@ -33,8 +33,6 @@ export interface Libc {
   flock(fd: number, op: number): number;
   syncfs(fd: number): number;
   flockAsync(fd: number, op: number): Promise<number>;
-  mount(source: string, target: string, fstype: string | null, flags: number, data: string | null): number;
-  umount2(target: string, flags: number): number;
   errno(): number;
 }
 
@@ -78,8 +76,6 @@ export function libc(): Libc {
       new Promise((resolve, reject) => {
         flock.async(fd, op, (err: unknown, res: number) => (err ? reject(err) : resolve(res)));
       }),
-    mount: fn('int mount(const char *source, const char *target, const char *fstype, unsigned long flags, const char *data)'),
-    umount2: fn('int umount2(const char *target, int flags)'),
     errno: () => koffi.errno(),
   };
   return loaded;
