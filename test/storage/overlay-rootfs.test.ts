@@ -302,6 +302,27 @@ describe('rootfs mounts', () => {
     }
   });
 
+  test('a volatile rootfs (--rm) mounts with overlay\'s volatile, and mounts again after its unmount', async (t) => {
+    if (requires(t, { root: true })) return;
+    try {
+      const rw = join(tmp.dir, 'volatile');
+      mounted.push(rw);
+      for (let round = 0; round < 2; round++) {
+        const { rootfs } = await mountRootfs({ store, layers: chain, rwDir: rw, volatile: true });
+        const line = readFileSync('/proc/self/mountinfo', 'utf8').split('\n').find((l) => l.includes(` ${rootfs} `))!;
+        // newer kernels print it as fsync=volatile
+        assert.match(line, /[,\s](fsync=)?volatile(,|$)/);
+        writeFileSync(join(rootfs, `written-${round}`), 'x');
+        assert.deepEqual(changes({ rwDir: rw }).map((c) => c.path).filter((p) => p.startsWith('/written')), round ? ['/written-0', '/written-1'] : ['/written-0']);
+        // the kernel's marker, which would refuse the next mount if it were left
+        assert.ok(readdirSync(join(rw, 'work', 'work', 'incompat')).includes('volatile'));
+        await unmountRootfs(rw);
+      }
+    } finally {
+      await unmountAll();
+    }
+  });
+
   test('falls back to copying the layers when the rw dir is on overlayfs', async (t) => {
     if (requires(t, { root: true })) return;
     try {

@@ -63,7 +63,7 @@ export async function startContainer(ctx: EngineContext, id: string, opts: Start
   let mounted = false;
   try {
     const store = openLayerStore(storageRoot(ctx));
-    const { rootfs } = await mountRootfs({ store, layers: record.Berth.layers, rwDir: rw });
+    const { rootfs } = await mountRootfs({ store, layers: record.Berth.layers, rwDir: rw, volatile: record.HostConfig.AutoRemove });
     mounted = true;
     mark('engine: rootfs mounted');
     const h = record.HostConfig;

@@ -30,6 +30,8 @@ export interface OverlayOptions {
   lowers: string[];
   upper?: string;
   work?: string;
+  // overlay's `volatile` (Linux 5.10): see MountRootfsOptions.volatile
+  volatile?: boolean;
 }
 
 export function overlayMountData(o: OverlayOptions): string {
@@ -41,6 +43,7 @@ export function overlayMountData(o: OverlayOptions): string {
   const parts = [`lowerdir=${o.lowers.join(':')}`];
   if (o.upper && o.work) parts.push(`upperdir=${o.upper}`, `workdir=${o.work}`);
   parts.push('index=off', 'metacopy=off', 'redirect_dir=off');
+  if (o.volatile && o.upper) parts.push('volatile');
   const data = parts.join(',');
   const bytes = Buffer.byteLength(data) + 1;
   if (bytes > PAGE_SIZE) throw new LayerStackTooDeepError(o.lowers.length, bytes, PAGE_SIZE);
