@@ -19,9 +19,12 @@ function recordPath(root: string, rwDir: string): string {
   return join(root, 'mounts', `${createHash('sha256').update(rwDir).digest('hex').slice(0, 32)}.json`);
 }
 
+// Written atomically but not synced: a record describes a live mount, and no mount outlives a
+// crash, so after one the record is stale whether or not it reached the disk (and is dropped
+// when read). containers/storage keeps its mount counts on the run root's tmpfs for that reason.
 export function registerMount(root: string, rec: MountRecord): void {
   mkdirSync(join(root, 'mounts'), { recursive: true });
-  writeFileAtomic(recordPath(root, rec.rwDir), `${JSON.stringify(rec)}\n`, 0o600);
+  writeFileAtomic(recordPath(root, rec.rwDir), `${JSON.stringify(rec)}\n`, 0o600, { sync: false });
 }
 
 export function unregisterMount(root: string, rwDir: string): void {
