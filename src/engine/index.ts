@@ -30,7 +30,7 @@ export { copyToContainer, extractToContainer, type CopyToOptions } from './fs/co
 export { preserveTrailingDotOrSeparator } from './fs/copy-paths.ts';
 export { commitContainer, type CommitOptions } from './image-ops/commit-container.ts';
 export { pruneContainers, type PruneFilters } from './lifecycle/prune.ts';
-export { createVolume, listVolumes, inspectVolume, removeVolume, pruneVolumes, volumeSize, type VolumeCreateRequest, type VolumeListFilters, type VolumeListItem } from './volumes/volume-commands.ts';
+export { createVolume, listVolumes, inspectVolume, removeVolume, pruneVolumes, type VolumeCreateRequest, type VolumeListFilters, type VolumeListItem } from './volumes/volume-commands.ts';
 export { engineInfo, goArch, type EngineInfo } from './system/engine-info.ts';
 export { pruneSystem, type SystemPruneResult } from './system/prune-system.ts';
 export { runHealthCheck } from './health/run-health-check.ts';

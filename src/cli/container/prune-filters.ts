@@ -1,5 +1,5 @@
 import type { PruneFilters } from '../../engine/index.ts';
-import { UsageError } from '../../lib/errors.ts';
+import { BerthError } from '../../lib/errors.ts';
 import { parseDuration } from '../../lib/units.ts';
 
 // docker's --filter for prune: until=<timestamp|duration>, label=<key>[=<value>], label!=...
@@ -7,10 +7,10 @@ export function parsePruneFilters(list: string[], allowed = ['until', 'label', '
   const f: PruneFilters = { labels: [] };
   for (const item of list) {
     const i = item.indexOf('=');
-    if (i <= 0) throw new UsageError(`bad format of filter (expected name=value): ${item}`);
+    if (i <= 0) throw new BerthError('E_INVALID_FILTER', `bad format of filter (expected name=value): ${item}`);
     const key = item.slice(0, i);
     const value = item.slice(i + 1);
-    if (!allowed.includes(key)) throw new UsageError(`invalid filter '${key}'`);
+    if (!allowed.includes(key)) throw new BerthError('E_INVALID_FILTER', `invalid filter '${key}'`);
     if (key === 'until') f.until = parseUntil(value);
     else {
       const j = value.indexOf('=');
@@ -25,6 +25,6 @@ export function parseUntil(v: string, now = Date.now()): number {
   if (/^\d+(\.\d+)?$/.test(v)) return Number(v) * 1000;
   if (/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(v)) return now - parseDuration(v, 'until');
   const t = Date.parse(v);
-  if (Number.isNaN(t)) throw new UsageError(`failed to parse value as time or duration: "${v}"`);
+  if (Number.isNaN(t)) throw new BerthError('E_INVALID_FILTER', `failed to parse value as time or duration: "${v}"`);
   return t;
 }

@@ -1,10 +1,10 @@
 import { cpuPercent, memoryPercent, refreshAll, sampleContainerStats, type ContainerRecord, type EngineContext, type StatsSample } from '../../engine/index.ts';
-import { UsageError } from '../../lib/errors.ts';
+import { BerthError } from '../../lib/errors.ts';
 import type { CliContext } from '../cli-context.ts';
 import { renderFormatted } from '../render/format.ts';
 import { goBytesSize, goHumanSize } from '../render/go-units.ts';
 import { formatFloat } from '../render/go-template/format-float.ts';
-import { out } from '../render/output.ts';
+import { err, out } from '../render/output.ts';
 import { engineFor } from './engine-for.ts';
 import { reportDaemonError } from './daemon-error.ts';
 
@@ -21,44 +21,27 @@ const INTERVAL_MS = 1000;
 
 const percent = (v: number): string => `${formatFloat(v, 'f', 2)}%`;
 
-// The fields of `docker stats --format`.
+// The fields of `docker stats --format`, as own properties so that `json` shows them.
 export class StatsRow {
-  readonly #s: StatsSample;
-  readonly #cpu: number;
-  readonly #trunc: boolean;
-  readonly #given: string;
+  readonly Container: string;
+  readonly Name: string;
+  readonly ID: string;
+  readonly CPUPerc: string;
+  readonly MemUsage: string;
+  readonly MemPerc: string;
+  readonly NetIO: string;
+  readonly BlockIO: string;
+  readonly PIDs: string;
   constructor(given: string, s: StatsSample, cpu: number, trunc: boolean) {
-    this.#given = given;
-    this.#s = s;
-    this.#cpu = cpu;
-    this.#trunc = trunc;
-  }
-  get Container(): string {
-    return this.#given;
-  }
-  get Name(): string {
-    return this.#s.name.replace(/^\//, '') || '--';
-  }
-  get ID(): string {
-    return this.#trunc ? this.#s.id.slice(0, 12) : this.#s.id;
-  }
-  get CPUPerc(): string {
-    return percent(this.#cpu);
-  }
-  get MemUsage(): string {
-    return `${goBytesSize(this.#s.memoryUsage)} / ${goBytesSize(this.#s.memoryLimit)}`;
-  }
-  get MemPerc(): string {
-    return percent(memoryPercent(this.#s));
-  }
-  get NetIO(): string {
-    return `${goHumanSize(this.#s.networkRx)} / ${goHumanSize(this.#s.networkTx)}`;
-  }
-  get BlockIO(): string {
-    return `${goHumanSize(this.#s.blockRead)} / ${goHumanSize(this.#s.blockWrite)}`;
-  }
-  get PIDs(): string {
-    return String(this.#s.pids);
+    this.Container = given;
+    this.Name = s.name.replace(/^\//, '') || '--';
+    this.ID = trunc ? s.id.slice(0, 12) : s.id;
+    this.CPUPerc = percent(cpu);
+    this.MemUsage = `${goBytesSize(s.memoryUsage)} / ${goBytesSize(s.memoryLimit)}`;
+    this.MemPerc = percent(memoryPercent(s));
+    this.NetIO = `${goHumanSize(s.networkRx)} / ${goHumanSize(s.networkTx)}`;
+    this.BlockIO = `${goHumanSize(s.blockRead)} / ${goHumanSize(s.blockWrite)}`;
+    this.PIDs = String(s.pids);
   }
 }
 
@@ -81,7 +64,7 @@ function labelFilters(filters: string[]): ((r: ContainerRecord) => boolean)[] {
   return filters.map((f) => {
     const i = f.indexOf('=');
     const key = i < 0 ? f : f.slice(0, i);
-    if (key !== 'label') throw new UsageError(`invalid filter '${key}'`);
+    if (key !== 'label') throw new BerthError('E_INVALID_FILTER', `invalid filter '${key}'`);
     const value = f.slice(i + 1);
     const j = value.indexOf('=');
     return (r) => (j < 0 ? value in r.Config.Labels : r.Config.Labels[value.slice(0, j)] === value.slice(j + 1));
@@ -123,7 +106,10 @@ const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
 // end, the rest of the screen cleared, as docker draws it), as successive tables on a pipe.
 export async function statsCommand(ctx: CliContext, named: string[], o: StatsOptions): Promise<number> {
   const engine = engineFor(ctx);
-  if (named.length > 0 && (o.filter?.length ?? 0) > 0) return reportDaemonError(new UsageError('filtering is not supported when specifying a list of containers'));
+  if (named.length > 0 && (o.filter?.length ?? 0) > 0) {
+    err('Error: filtering is not supported when specifying a list of containers\n');
+    return 1;
+  }
   labelFilters(o.filter ?? []);
   if (named.length > 0) {
     let missing = false;
@@ -154,7 +140,7 @@ export async function statsCommand(ctx: CliContext, named: string[], o: StatsOpt
     return 0;
   }
   const tty = ctx.stdoutIsTTY;
-  for (let first = true; !ctx.signal.aborted; first = false) {
+  while (!ctx.signal.aborted) {
     const list = await sampleAll();
     if (list.length === 0 && named.length > 0) {
       if (tty) out('\x1b[H\x1b[J');
@@ -162,7 +148,7 @@ export async function statsCommand(ctx: CliContext, named: string[], o: StatsOpt
     }
     const table = render(list);
     if (tty) out(`\x1b[H${table.split('\n').slice(0, -1).map((l) => `${l}\x1b[K\n`).join('')}\x1b[J`);
-    else out(first ? table : `${table}`);
+    else out(table);
     remember(list);
     await sleep(INTERVAL_MS, ctx.signal);
   }

@@ -1,5 +1,5 @@
 import { updateContainer, type UpdateRequest } from '../../engine/index.ts';
-import { UsageError } from '../../lib/errors.ts';
+import { BerthError, UsageError } from '../../lib/errors.ts';
 import { parseBytes } from '../../lib/units.ts';
 import type { CliContext } from '../cli-context.ts';
 import { err } from '../render/output.ts';
@@ -36,7 +36,7 @@ export function updateRequest(o: Record<string, unknown>): UpdateRequest {
   }
   if (s('restart') !== undefined && s('restart') !== '') {
     const m = /^(no|always|unless-stopped|on-failure)(?::(\d+))?$/.exec(s('restart')!);
-    if (!m || (m[2] !== undefined && m[1] !== 'on-failure')) throw new UsageError(`invalid restart policy format: ${s('restart')}`);
+    if (!m || (m[2] !== undefined && m[1] !== 'on-failure')) throw new BerthError('E_INVALID_RESTART_POLICY', `invalid restart policy format: ${s('restart')}`);
     u.RestartPolicy = { Name: m[1] as NonNullable<UpdateRequest['RestartPolicy']>['Name'], MaximumRetryCount: m[2] ? Number(m[2]) : 0 };
   }
   return u;

@@ -1,5 +1,5 @@
-import { createVolume, inspectVolume, listVolumes, pruneVolumes, removeVolume, volumeSize, type VolumeListItem } from '../../engine/index.ts';
-import { UsageError } from '../../lib/errors.ts';
+import { createVolume, inspectVolume, listVolumes, pruneVolumes, removeVolume, type VolumeListItem } from '../../engine/index.ts';
+import { BerthError, UsageError } from '../../lib/errors.ts';
 import type { CliContext } from '../cli-context.ts';
 import { engineFor } from '../container/engine-for.ts';
 import { reportDaemonError } from '../container/daemon-error.ts';
@@ -36,47 +36,30 @@ export async function volumeCreateCommand(ctx: CliContext, name: string | undefi
   }
 }
 
-// The fields of `docker volume ls --format`.
+// The fields of `docker volume ls --format`, as own properties so that `json` shows them.
+// Links and Size are docker's "N/A": they are measured only by `system df -v`.
 export class VolumeRow {
-  readonly #v: VolumeListItem;
+  readonly Name: string;
+  readonly Driver: string;
+  readonly Scope: string;
+  readonly Mountpoint: string;
+  readonly Labels: string;
+  readonly Links = 'N/A';
+  readonly Size = 'N/A';
+  readonly Group = 'N/A';
+  readonly Availability = 'N/A';
+  readonly Status = 'N/A';
+  readonly #labels: Record<string, string>;
   constructor(v: VolumeListItem) {
-    this.#v = v;
-  }
-  get Name(): string {
-    return this.#v.Name;
-  }
-  get Driver(): string {
-    return this.#v.Driver;
-  }
-  get Scope(): string {
-    return this.#v.Scope;
-  }
-  get Mountpoint(): string {
-    return this.#v.Mountpoint;
-  }
-  get Labels(): string {
-    return Object.entries(this.#v.Labels).map(([k, v]) => `${k}=${v}`).sort().join(',');
+    this.Name = v.Name;
+    this.Driver = v.Driver;
+    this.Scope = v.Scope;
+    this.Mountpoint = v.Mountpoint;
+    this.Labels = Object.entries(v.Labels).map(([k, x]) => `${k}=${x}`).sort().join(',');
+    this.#labels = v.Labels;
   }
   Label(name: string): string {
-    return this.#v.Labels[name] ?? '';
-  }
-  get Links(): string {
-    return String(this.#v.users.length);
-  }
-  get Size(): string {
-    return goHumanSize(volumeSize(this.#v), 4);
-  }
-  get Group(): string {
-    return 'N/A';
-  }
-  get Availability(): string {
-    return 'N/A';
-  }
-  get Status(): string {
-    return 'N/A';
-  }
-  get CreatedAt(): string {
-    return this.#v.CreatedAt;
+    return this.#labels[name] ?? '';
   }
 }
 
@@ -97,12 +80,12 @@ function parseLsFilters(list: string[]): Parameters<typeof listVolumes>[1] {
   const f: Parameters<typeof listVolumes>[1] = { names: [], labels: [], drivers: [] };
   for (const item of list) {
     const i = item.indexOf('=');
-    if (i <= 0) throw new UsageError(`bad format of filter (expected name=value): ${item}`);
+    if (i <= 0) throw new BerthError('E_INVALID_FILTER', `bad format of filter (expected name=value): ${item}`);
     const key = item.slice(0, i);
     const value = item.slice(i + 1);
     switch (key) {
       case 'dangling':
-        if (!['true', 'false', '1', '0'].includes(value.toLowerCase())) throw new UsageError(`invalid filter 'dangling=${value}'`);
+        if (!['true', 'false', '1', '0'].includes(value.toLowerCase())) throw new BerthError('E_INVALID_FILTER', `invalid filter 'dangling=${value}'`);
         f.dangling = value.toLowerCase() === 'true' || value === '1';
         break;
       case 'name':
@@ -117,7 +100,7 @@ function parseLsFilters(list: string[]): Parameters<typeof listVolumes>[1] {
         break;
       }
       default:
-        throw new UsageError(`invalid filter '${key}'`);
+        throw new BerthError('E_INVALID_FILTER', `invalid filter '${key}'`);
     }
   }
   return f;
@@ -129,8 +112,7 @@ export async function volumeLsCommand(ctx: CliContext, o: { quiet?: boolean; fil
   try {
     items = listVolumes(engineFor(ctx), parseLsFilters(o.filter ?? []));
   } catch (e) {
-    if (e instanceof UsageError) return reportDaemonError(e);
-    throw e;
+    return reportDaemonError(e);
   }
   const rows = items.map((v) => new VolumeRow(v));
   if (o.quiet && (o.format === undefined || o.format === 'table')) {

@@ -1,10 +1,11 @@
 import { closeSync, lstatSync, openSync, realpathSync } from 'node:fs';
-import { posix } from 'node:path';
+import { join, posix } from 'node:path';
 import { decompress } from '../../image/content/decompress.ts';
 import { BerthError, UsageError } from '../../lib/errors.ts';
 import { extractTar, treeTar, ViewPathError, type RootfsView } from '../../storage/index.ts';
 import type { ContainerRecord } from '../container-types.ts';
 import type { EngineContext } from '../engine-context.ts';
+import { rwDir } from '../paths.ts';
 import { resolveUser } from '../spec/user.ts';
 import { withContainerView } from './container-view.ts';
 import { ContainerFileNotFoundError, lookup, pathStat, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG } from './container-path-stat.ts';
@@ -64,7 +65,7 @@ function containerDestination(view: RootfsView, ref: string, dstPath: string): C
 
 // docker's containerExtractToDir: the archive goes into an existing directory of the container
 // (symlinks followed inside it), which must be writable there, owned as -a says.
-async function extractInto(view: RootfsView, r: ContainerRecord, ref: string, dir: string, tar: AsyncIterable<Uint8Array>, o: { copyUIDGID: boolean; rename?: (n: string) => string }): Promise<void> {
+async function extractInto(ctx: EngineContext, view: RootfsView, r: ContainerRecord, ref: string, dir: string, tar: AsyncIterable<Uint8Array>, o: { copyUIDGID: boolean; rename?: (n: string) => string }): Promise<void> {
   const abs = posix.resolve('/', dir);
   const e = lookup(view, abs, true, ref, dir);
   if ((e.stat!.mode & S_IFMT) !== S_IFDIR) throw new CopyError('extraction point is not a directory');
@@ -73,9 +74,9 @@ async function extractInto(view: RootfsView, r: ContainerRecord, ref: string, di
   if (target.readOnly) throw new CopyError(target.onMount ? 'mounted volume is marked read-only' : 'container rootfs is marked read-only');
   let owner: 'header' | { uid: number; gid: number } = 'header';
   if (o.copyUIDGID && r.Config.User) {
-    const rootfs = r.GraphDriver.Data?.['MergedDir'];
-    const u = rootfs ? resolveUser(rootfs, r.Config.User) : undefined;
-    if (u) owner = { uid: u.uid, gid: u.gid };
+    // the user as the container's own /etc/passwd and /etc/group name it
+    const u = resolveUser(join(rwDir(ctx.paths, r.Id), 'rootfs'), r.Config.User);
+    owner = { uid: u.uid, gid: u.gid };
   }
   await extractTar({
     tar: decompress(tar),
@@ -98,7 +99,7 @@ export async function extractToContainer(ctx: EngineContext, ref: string, dstPat
   await withContainerView(ctx, ref, { mounts: true }, async (view, r) => {
     const dst = containerDestination(view, ref, dstPath);
     if (!dst.isDir) throw new LocalCopyError(`destination "${ref}:${dstPath}" must be a directory`);
-    await extractInto(view, r, ref, dst.path, tar, { copyUIDGID: o.copyUIDGID });
+    await extractInto(ctx, view, r, ref, dst.path, tar, { copyUIDGID: o.copyUIDGID });
   });
 }
 
@@ -118,7 +119,7 @@ export async function copyToContainer(ctx: EngineContext, ref: string, srcPath: 
     try {
       const tar = treeTar({ dirFd, name: base, entryName: src.rebaseName || base, onBytes: (n) => (bytes += n) });
       try {
-        await extractInto(view, r, ref, plan.dstDir, tar, { copyUIDGID: o.copyUIDGID, ...(plan.rename ? { rename: plan.rename } : {}) });
+        await extractInto(ctx, view, r, ref, plan.dstDir, tar, { copyUIDGID: o.copyUIDGID, ...(plan.rename ? { rename: plan.rename } : {}) });
       } catch (err) {
         if (err instanceof ContainerFileNotFoundError) throw new ContainerFileNotFoundError(plan.dstDir, ref);
         throw err;

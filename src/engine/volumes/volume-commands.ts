@@ -90,7 +90,3 @@ export function pruneVolumes(ctx: EngineContext, o: { all: boolean; filters: Pru
   });
   return { deleted, bytes };
 }
-
-export function volumeSize(v: VolumeRecord): number {
-  return treeSize(v.Mountpoint);
-}
