@@ -1,6 +1,7 @@
 import { openImageStore } from '../../image/store/open-image-store.ts';
 import { pruneImages } from '../../image/prune-images.ts';
 import type { Digest } from '../../oci/digest.ts';
+import type { ImageUsers } from '../../image/image-users.ts';
 import type { EngineContext } from '../engine-context.ts';
 import { pruneContainers, type PruneFilters } from '../lifecycle/prune.ts';
 import { pruneVolumes } from '../volumes/volume-commands.ts';
@@ -13,10 +14,13 @@ export interface SystemPruneResult {
   bytes: number;
 }
 
-// The images the remaining containers are made from (none of them may go).
-export function imageUsers(ctx: EngineContext): (id: Digest) => string[] {
+// The remaining containers as users of images: their images stay, and so do the layers their
+// root filesystems are made of.
+function imageUsers(ctx: EngineContext): ImageUsers {
   const records = ctx.store.list();
-  return (id) => records.filter((r) => r.Image === id).map((r) => r.Id);
+  const layers = new Set<string>();
+  for (const r of records) for (const l of r.Berth.layers) layers.add(l);
+  return { of: (id: Digest) => records.filter((r) => r.Image === id).map((r) => ({ id: r.Id, running: r.State.Running })), layers };
 }
 
 // docker system prune: stopped containers, then (with `volumes`) unused anonymous volumes, then
@@ -26,6 +30,6 @@ export async function pruneSystem(ctx: EngineContext, o: { all: boolean; volumes
   const c = await pruneContainers(ctx, o.filters);
   const v = o.volumes ? pruneVolumes(ctx, { all: false, filters: o.filters }) : { deleted: [], bytes: 0 };
   const store = await openImageStore(ctx.paths.root, { layers: true });
-  const i = pruneImages(store, { all: o.all, filters: o.imageFilters, usersOf: imageUsers(ctx) });
+  const i = pruneImages(store, { all: o.all, filters: o.imageFilters, users: imageUsers(ctx) });
   return { containers: c.deleted, volumes: v.deleted, untagged: i.untagged, deletedImages: i.deleted, bytes: c.bytes + v.bytes + i.bytes };
 }
