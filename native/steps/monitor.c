@@ -305,6 +305,9 @@ void run_monitor(struct ctx *c, pid_t child) {
       struct signalfd_siginfo si;
       (void)!read(sfd, &si, sizeof si);
     }
+    /* a client that connected before the container's first output (run's attach happens before
+     * the start) is taken before that output is copied, or the output would reach only the log */
+    if (pf[4].revents & POLLIN) accept_client();
     if ((pf[1].revents & (POLLIN | POLLHUP)) && !pump(mon.out, F_STDOUT)) {
       close(mon.out);
       mon.out = -1;
@@ -317,7 +320,6 @@ void run_monitor(struct ctx *c, pid_t child) {
       close(mon.pty);
       mon.pty = -1;
     }
-    if (pf[4].revents & POLLIN) accept_client();
     for (int i = 0; i < MAX_CLIENTS; i++)
       if (mon.clients[i].fd >= 0 && (pf[5 + i].revents & (POLLIN | POLLHUP))) read_client(&mon.clients[i]);
     if (!exited) health_tick(&mask);
