@@ -211,13 +211,26 @@ export class Sandbox implements SandboxPaths {
       assert.deepEqual(leaks, [], `left behind by ${this.base}`);
       assert.deepEqual(this.containerIds(), [], 'container records left');
     } finally {
-      forceClean(this.base);
+      forceClean(this.base, [...ids, ...this.containerIds()]);
     }
   }
 }
 
-// Unmounts and removes what a failed test left, so one failure does not leak into the machine.
-function forceClean(base: string): void {
+// Unmounts and removes what a failed test left (its containers' cgroups thawed, their processes
+// killed), so one failure does not leak into the machine.
+function forceClean(base: string, ids: string[]): void {
+  const dirs = hostCgroupLayout().hierarchies.flatMap((h) => ids.map((id) => join(h.mountPoint, `berth-${id}`))).filter((d) => existsSync(d));
+  for (const d of dirs) {
+    if (existsSync(join(d, 'freezer.state'))) spawnSync('sh', ['-c', `echo THAWED > ${d}/freezer.state`]);
+    if (existsSync(join(d, 'cgroup.freeze'))) spawnSync('sh', ['-c', `echo 0 > ${d}/cgroup.freeze`]);
+    for (const pid of readFileSync(join(d, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean)) {
+      try {
+        process.kill(Number(pid), 'SIGKILL');
+      } catch {
+        // gone
+      }
+    }
+  }
   for (const line of readFileSync('/proc/self/mountinfo', 'utf8').split('\n').reverse()) {
     const p = line.split(' ')[4] ?? '';
     if (p.startsWith(base)) spawnSync('umount', ['-l', p]);
@@ -230,6 +243,12 @@ function forceClean(base: string): void {
     }
   }
   rmSync(base, { recursive: true, force: true });
+  for (const d of dirs) {
+    for (let i = 0; i < 50 && existsSync(d); i++) {
+      if (spawnSync('rmdir', [d]).status === 0) break;
+      spawnSync('sleep', ['0.1']);
+    }
+  }
 }
 
 // busybox:latest seeded once per build into .cache and copied per sandbox (seeding takes a

@@ -8,7 +8,7 @@ export const containerRename: CommandSpec = {
   description: 'Rename a container',
   run: async (ctx, [ref, name]) => {
     const [{ renameContainer }, { engineFor }, { daemonCall }] = await Promise.all([
-      import('../../engine/index.ts'),
+      import('../../engine/workflow.ts'),
       import('../container/engine-for.ts'),
       import('../container/daemon-error.ts'),
     ]);

@@ -1,4 +1,4 @@
-import { commitContainer } from '../../engine/index.ts';
+import { commitContainer } from '../../engine/workflow.ts';
 import type { CliContext } from '../cli-context.ts';
 import { out } from '../render/output.ts';
 import { engineFor } from './engine-for.ts';

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { resolve } from 'node:path';
-import { archiveFromContainer, copyFromContainer, copyToContainer, extractToContainer, preserveTrailingDotOrSeparator } from '../../engine/index.ts';
+import { archiveFromContainer, copyFromContainer, copyToContainer, extractToContainer, preserveTrailingDotOrSeparator } from '../../engine/workflow.ts';
 import { BerthError } from '../../lib/errors.ts';
 import type { CliContext } from '../cli-context.ts';
 import { writeBytes } from '../render/byte-sink.ts';

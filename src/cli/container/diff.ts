@@ -1,4 +1,4 @@
-import { containerChanges } from '../../engine/index.ts';
+import { containerChanges } from '../../engine/workflow.ts';
 import type { CliContext } from '../cli-context.ts';
 import { out } from '../render/output.ts';
 import { engineFor } from './engine-for.ts';

@@ -1,4 +1,4 @@
-import { exportContainer } from '../../engine/index.ts';
+import { exportContainer } from '../../engine/workflow.ts';
 import type { CliContext } from '../cli-context.ts';
 import { err } from '../render/output.ts';
 import { writeBytes } from '../render/byte-sink.ts';

@@ -1,4 +1,4 @@
-import { runHealthCheck } from '../../engine/index.ts';
+import { runHealthCheck } from '../../engine/workflow.ts';
 import type { CliContext } from '../cli-context.ts';
 import { out } from '../render/output.ts';
 import { engineFor } from './engine-for.ts';

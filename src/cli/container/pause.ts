@@ -1,4 +1,4 @@
-import { pauseContainer, unpauseContainer } from '../../engine/index.ts';
+import { pauseContainer, unpauseContainer } from '../../engine/workflow.ts';
 import type { CliContext } from '../cli-context.ts';
 import { engineFor } from './engine-for.ts';
 import { eachTarget } from './daemon-error.ts';

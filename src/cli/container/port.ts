@@ -1,4 +1,4 @@
-import { containerPortBindings } from '../../engine/index.ts';
+import { containerPortBindings } from '../../engine/workflow.ts';
 import { BerthError } from '../../lib/errors.ts';
 import type { CliContext } from '../cli-context.ts';
 import { err, out } from '../render/output.ts';

@@ -1,4 +1,4 @@
-import type { PruneFilters } from '../../engine/index.ts';
+import type { PruneFilters } from '../../engine/workflow.ts';
 import { BerthError } from '../../lib/errors.ts';
 import { parseDuration } from '../../lib/units.ts';
 

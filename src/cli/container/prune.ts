@@ -1,4 +1,4 @@
-import { pruneContainers } from '../../engine/index.ts';
+import { pruneContainers } from '../../engine/workflow.ts';
 import type { CliContext } from '../cli-context.ts';
 import { confirm } from '../render/confirm.ts';
 import { goHumanSize } from '../render/go-units.ts';

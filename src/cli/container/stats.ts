@@ -1,4 +1,5 @@
-import { cpuPercent, memoryPercent, refreshAll, sampleContainerStats, type ContainerRecord, type EngineContext, type StatsSample } from '../../engine/index.ts';
+import { refreshAll, type ContainerRecord, type EngineContext } from '../../engine/index.ts';
+import { cpuPercent, memoryPercent, sampleContainerStats, type StatsSample } from '../../engine/workflow.ts';
 import { BerthError } from '../../lib/errors.ts';
 import type { CliContext } from '../cli-context.ts';
 import { renderFormatted } from '../render/format.ts';

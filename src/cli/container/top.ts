@@ -1,4 +1,4 @@
-import { containerTop } from '../../engine/index.ts';
+import { containerTop } from '../../engine/workflow.ts';
 import type { CliContext } from '../cli-context.ts';
 import { out } from '../render/output.ts';
 import { TabWriter } from '../render/tabwriter.ts';

@@ -1,4 +1,4 @@
-import { updateContainer, type UpdateRequest } from '../../engine/index.ts';
+import { updateContainer, type UpdateRequest } from '../../engine/workflow.ts';
 import { BerthError, UsageError } from '../../lib/errors.ts';
 import { parseBytes } from '../../lib/units.ts';
 import type { CliContext } from '../cli-context.ts';

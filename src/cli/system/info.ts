@@ -1,5 +1,5 @@
 import { dirname, join } from 'node:path';
-import { engineInfo, type EngineInfo } from '../../engine/index.ts';
+import { engineInfo, type EngineInfo } from '../../engine/workflow.ts';
 import type { CliContext } from '../cli-context.ts';
 import { engineFor } from '../container/engine-for.ts';
 import { formatObjects } from '../render/format-object.ts';

@@ -1,4 +1,4 @@
-import { pruneSystem } from '../../engine/index.ts';
+import { pruneSystem } from '../../engine/workflow.ts';
 import type { CliContext } from '../cli-context.ts';
 import { engineFor } from '../container/engine-for.ts';
 import { reportDaemonError } from '../container/daemon-error.ts';

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { release } from 'node:os';
-import { goArch } from '../../engine/index.ts';
+import { goArch } from '../../engine/workflow.ts';
 import { OCI_VERSION } from '../../oci/runtime-spec.ts';
 import type { CliContext } from '../cli-context.ts';
 import { formatObjects } from '../render/format-object.ts';

@@ -1,4 +1,4 @@
-import { createVolume, inspectVolume, listVolumes, pruneVolumes, removeVolume, type VolumeListItem } from '../../engine/index.ts';
+import { createVolume, inspectVolume, listVolumes, pruneVolumes, removeVolume, type VolumeListItem } from '../../engine/workflow.ts';
 import { BerthError, UsageError } from '../../lib/errors.ts';
 import type { CliContext } from '../cli-context.ts';
 import { engineFor } from '../container/engine-for.ts';
