@@ -60,8 +60,10 @@ test('unhealthy after --health-retries failures in a row; a success makes it hea
   }, { timeoutMs: 10_000, what: 'unhealthy' });
   assert.ok(h.FailingStreak >= 2);
   assert.match(await psStatus('h2'), /\(unhealthy\)$/);
-  const filtered = await sb.run(0, 'ps', '--format', '{{.Names}}', '--filter', 'name=h2');
+  const filtered = await sb.run(0, 'ps', '--format', '{{.Names}}', '--filter', 'health=unhealthy');
   assert.equal(filtered.stdout, 'h2\n');
+  const none = await sb.run(0, 'ps', '-a', '--format', '{{.Names}}', '--filter', 'health=none', '--filter', 'name=h2');
+  assert.equal(none.stdout, '');
   await sb.run(0, 'exec', 'h2', 'rm', '/tmp/broken');
   await waitFor(async () => (await health('h2'))?.Status === 'healthy', { timeoutMs: 10_000, what: 'healthy again' });
   assert.equal((await health('h2'))!.FailingStreak, 0);
