@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include <stdint.h>
 #include <stddef.h>
+#include <signal.h>
 #include <sys/types.h>
 #include "protocol.h"
 
@@ -66,6 +67,13 @@ void step_bpf_devices(struct ctx *c, const struct step *s);
 void proxy_tty(struct ctx *c, int master, pid_t child, int *status);
 void step_monitor_config(struct ctx *c, const struct step *s);
 void step_subreaper(struct ctx *c, const struct step *s);
+/* steps/monitor-health.c: the health-check timer inside the monitor's loop */
+void step_monitor_health(struct ctx *c, const struct step *s);
+void health_start(void);
+int health_poll_timeout(void);
+void health_tick(const sigset_t *blocked);
+int health_reaped(pid_t p);
+void health_stop(void);
 __attribute__((noreturn)) void run_monitor(struct ctx *c, pid_t child);
 void send_fd_to(struct ctx *c, int sock, int fd, const char *name, size_t namelen);
 

@@ -109,6 +109,8 @@ enum berth_op {
   OP_SUBREAPER = 53,      /* the helper adopts the container's orphans */
   OP_MONITOR = 54,        /* ints: stdout_slot, stderr_slot, stdin_slot, pty_slot, listen_slot,
                              log_max_size, log_max_files; strs: log_path, exit_file, exit command argv... */
+  OP_MONITOR_HEALTH = 55, /* ints: interval_ms, start_interval_ms, start_period_ms; strs: check command argv
+                             (the monitor runs it on that timer, steps/monitor-health.c) */
   OP_BPF_DEVICES = 60,    /* strs: cgroup v2 directory, program (struct bpf_insn[]), license */
 };
 

@@ -265,6 +265,7 @@ void run_monitor(struct ctx *c, pid_t child) {
   int sfd = signalfd(-1, &mask, SFD_CLOEXEC);
   if (mon.in >= 0) fcntl(mon.in, F_SETFL, fcntl(mon.in, F_GETFL) | O_NONBLOCK);
   open_log();
+  health_start();
   int status = 0, exited = 0;
   long drain_deadline = 0;
   for (;;) {
@@ -277,6 +278,8 @@ void run_monitor(struct ctx *c, pid_t child) {
         clock_gettime(CLOCK_MONOTONIC, &ts);
         /* a daemon the container left behind may hold its stdout forever: give up after 1 s */
         drain_deadline = ts.tv_sec * 1000 + ts.tv_nsec / 1000000 + 1000;
+      } else {
+        health_reaped(p);
       }
     }
     int streams_open = mon.out >= 0 || mon.err >= 0 || mon.pty >= 0;
@@ -293,7 +296,7 @@ void run_monitor(struct ctx *c, pid_t child) {
     pf[n++] = (struct pollfd){mon.pty, POLLIN, 0};
     pf[n++] = (struct pollfd){exited ? -1 : mon.listen, POLLIN, 0};
     for (int i = 0; i < MAX_CLIENTS; i++) pf[n++] = (struct pollfd){mon.clients[i].fd, POLLIN, 0};
-    int timeout = exited ? (int)(drain_deadline - now_ms) : -1;
+    int timeout = exited ? (int)(drain_deadline - now_ms) : health_poll_timeout();
     if (poll(pf, (nfds_t)n, timeout < 0 ? -1 : timeout) < 0) {
       if (errno == EINTR) continue;
       fail(c, errno, "monitor poll");
@@ -302,6 +305,9 @@ void run_monitor(struct ctx *c, pid_t child) {
       struct signalfd_siginfo si;
       (void)!read(sfd, &si, sizeof si);
     }
+    /* a client that connected before the container's first output (run's attach happens before
+     * the start) is taken before that output is copied, or the output would reach only the log */
+    if (pf[4].revents & POLLIN) accept_client();
     if ((pf[1].revents & (POLLIN | POLLHUP)) && !pump(mon.out, F_STDOUT)) {
       close(mon.out);
       mon.out = -1;
@@ -314,10 +320,11 @@ void run_monitor(struct ctx *c, pid_t child) {
       close(mon.pty);
       mon.pty = -1;
     }
-    if (pf[4].revents & POLLIN) accept_client();
     for (int i = 0; i < MAX_CLIENTS; i++)
       if (mon.clients[i].fd >= 0 && (pf[5 + i].revents & (POLLIN | POLLHUP))) read_client(&mon.clients[i]);
+    if (!exited) health_tick(&mask);
   }
+  health_stop();
   write_exit_file(status);
   take_pending_clients();
   int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);

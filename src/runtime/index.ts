@@ -13,8 +13,10 @@ export { defaultSpec } from './default-spec.ts';
 export { updateContainer } from './lifecycle/update.ts';
 export { pauseContainer, resumeContainer } from './lifecycle/pause.ts';
 export { statsEvent, oomKillCount } from './lifecycle/events.ts';
-export type { MonitorOptions } from './plan/create-plan.ts';
+export type { MonitorOptions, MonitorHealth } from './plan/create-plan.ts';
 // docker's defaults and the capability table, for the engine's config.json
 export { CAPABILITIES, capabilityNumber } from './capabilities.ts';
 export { DOCKER_DEFAULT_CAPS, DOCKER_DEFAULT_MASKED_PATHS, DOCKER_DEFAULT_READONLY_PATHS, dockerDefaultMaskedPaths } from './docker-defaults.ts';
 export { resolveDockerDefaultProfile } from './seccomp/docker-default.ts';
+// the host's cgroup hierarchies (v1, v2 or hybrid), for `info`
+export { hostCgroupLayout, type CgroupLayout } from './cgroups/detect.ts';

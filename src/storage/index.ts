@@ -15,3 +15,9 @@ export { TarReader, type TarReadEntry, type TarReaderOptions } from './archive/t
 export { TarWriter, encodeTarHeader, type TarEntryInput } from './archive/tar-writer.ts';
 export { TarFormatError } from './archive/tar-format-error.ts';
 export type { TarEntry, TarEntryType } from './archive/tar-entry.ts';
+// a container's filesystem seen from the host, and docker cp's archives (src/engine/fs)
+export { RootfsView, ViewPathError, type ViewMount, type ViewEntry } from './view/rootfs-view.ts';
+export { treeTar, type TreeTarOptions } from './archive/tree-tar.ts';
+export { extractTar, ExtractError, type ExtractTarget, type ExtractTarOptions } from './archive/extract-tar.ts';
+export { ContainedTree } from './archive/contained-tree.ts';
+export { isMountPoint } from './overlay/mount-table.ts';

@@ -31,7 +31,32 @@ import { save } from './save.ts';
 import { systemDf } from './system-df.ts';
 import { tag } from './tag.ts';
 
+import { containerTop } from './container-top.ts';
+import { containerStats } from './container-stats.ts';
+import { containerPause } from './container-pause.ts';
+import { containerUnpause } from './container-unpause.ts';
+import { containerRename } from './container-rename.ts';
+import { containerPort } from './container-port.ts';
+import { containerUpdate } from './container-update.ts';
+import { containerDiff } from './container-diff.ts';
+import { containerExport } from './container-export.ts';
+import { containerCommit } from './container-commit.ts';
+import { containerCp } from './container-cp.ts';
+import { containerPrune } from './container-prune.ts';
+import { volumeCreate } from './volume-create.ts';
+import { volumeLs } from './volume-ls.ts';
+import { volumeInspect } from './volume-inspect.ts';
+import { volumeRm } from './volume-rm.ts';
+import { volumePrune } from './volume-prune.ts';
+import { systemInfo } from './system-info.ts';
+import { version } from './version.ts';
+import { systemPrune } from './system-prune.ts';
+import { containerHealthcheck } from './container-healthcheck.ts';
+
 export const commands: CommandSpec[] = [
   inspect, containerRun, containerCreate, containerStart, containerStop, containerRestart, containerKill, containerRm, containerPs, containerLogs, containerWait, containerAttach, containerExec, containerInspect, containerCleanup,
   images, pull, push, tag, rmi, imageInspect, history, save, load, importCmd, imagePrune, login, logout, systemDf,
+  containerTop, containerStats, containerPause, containerUnpause, containerRename, containerPort, containerUpdate,
+  containerDiff, containerExport, containerCommit, containerCp, containerPrune,
+  volumeCreate, volumeLs, volumeInspect, volumeRm, volumePrune, systemInfo, version, systemPrune, containerHealthcheck,
 ];

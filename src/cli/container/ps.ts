@@ -143,6 +143,9 @@ function matches(r: ContainerRecord, filter: string): boolean {
       return r.Config.Image === value || r.Image === value || r.Image.slice(7).startsWith(value);
     case 'volume':
       return r.Mounts.some((m) => m.Name === value || m.Source === value || m.Target === value);
+    case 'health':
+      if (!['starting', 'healthy', 'unhealthy', 'none'].includes(value)) throw new UsageError(`Unrecognised filter value for health: ${value}`);
+      return (r.State.Health?.Status ?? 'none') === value;
     case 'before':
     case 'since':
       return true;

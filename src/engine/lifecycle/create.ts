@@ -9,6 +9,8 @@ import { newContainerId, randomName, shortId } from '../ids.ts';
 import { containerDir, logPath, type EnginePaths } from '../paths.ts';
 import type { EngineContext } from '../engine-context.ts';
 import { join } from 'node:path';
+import { ANONYMOUS_VOLUME_LABEL } from '../volumes/anonymous-volume.ts';
+import { mergeHealthConfig } from '../health/health-config.ts';
 import { hostname } from 'node:os';
 
 // What `berth create` / `run` were asked, before the image fills the gaps.
@@ -72,7 +74,7 @@ export function containerConfig(req: CreateRequest, id: string): { config: Conta
     StdinOnce: false,
     Env: mergeEnv(img.Env ?? [], req.env),
     Cmd: cmd,
-    ...(req.healthcheck ?? img.Healthcheck ? { Healthcheck: req.healthcheck ?? img.Healthcheck! } : {}),
+    ...(req.healthcheck ?? img.Healthcheck ? { Healthcheck: mergeHealthConfig(req.healthcheck, img.Healthcheck)! } : {}),
     Image: req.image,
     Volumes: img.Volumes ?? null,
     WorkingDir: req.workingDir ?? img.WorkingDir ?? '',
@@ -121,13 +123,13 @@ function containerMounts(req: CreateRequest, volumes: VolumeStore): { mounts: Pa
   const anonymous: string[] = [];
   const mounts = req.mounts.map((m) => {
     if (m.Type !== 'volume' || m.Name) return m;
-    const v = volumes.create(undefined);
+    const v = volumes.create(undefined, { [ANONYMOUS_VOLUME_LABEL]: '' });
     anonymous.push(v.Name);
     return { ...m, Name: v.Name, Source: v.Name };
   });
   for (const target of Object.keys(req.imageConfig.config?.Volumes ?? {})) {
     if (mounts.some((m) => m.Target === target)) continue;
-    const v = volumes.create(undefined);
+    const v = volumes.create(undefined, { [ANONYMOUS_VOLUME_LABEL]: '' });
     anonymous.push(v.Name);
     mounts.push({ Type: 'volume', Source: v.Name, Name: v.Name, Target: target, ReadOnly: false, createSource: false });
   }

@@ -16,6 +16,8 @@ import { VolumeStore } from '../volumes/volume-store.ts';
 import { prepareMounts } from './prepare-mounts.ts';
 import { allHostDevices, hostDevice } from './host-devices.ts';
 import { readProcStartTime } from './proc-start-time.ts';
+import { monitorHealth } from '../health/monitor-health.ts';
+import { resetHealth } from '../health/health-state.ts';
 
 export const DEFAULT_LOG_MAX_SIZE = '10m';
 export const DEFAULT_LOG_MAX_FILE = 5;
@@ -87,6 +89,7 @@ export async function startContainer(ctx: EngineContext, id: string, opts: Start
     writeFileSync(join(bundleDir(ctx.paths, record.Id), 'config.json'), JSON.stringify(spec));
     mark('engine: bundle written');
     const cfg = h.LogConfig.Config;
+    const health = monitorHealth(ctx, record);
     const monitor: MonitorOptions & { errorLog: string } = {
       logPath: logPath(ctx.paths, record.Id),
       logMaxSize: parseBytes(cfg['max-size'] ?? DEFAULT_LOG_MAX_SIZE, '--log-opt max-size'),
@@ -96,6 +99,7 @@ export async function startContainer(ctx: EngineContext, id: string, opts: Start
       exitCommand: [...ctx.berthCommand, '--root', ctx.paths.root, '--runroot', ctx.paths.runroot, 'container', 'cleanup', record.Id],
       stdin: record.Config.OpenStdin,
       errorLog: monitorErrorLog(ctx.paths, record.Id),
+      ...(health ? { health } : {}),
     };
     await runtimeCreate(rctx, { id: record.Id, bundle: bundleDir(ctx.paths, record.Id), monitor });
     mark('engine: container created');
@@ -122,6 +126,7 @@ export async function startContainer(ctx: EngineContext, id: string, opts: Start
       Error: '',
       StartedAt: new Date().toISOString(),
     };
+    resetHealth(record, health !== undefined);
     record.Berth.manuallyStopped = false;
     record.Berth.pidStartTime = readProcStartTime(created.pid ?? 0);
     record.GraphDriver = { Name: 'overlay', Data: { MergedDir: rootfs, UpperDir: join(rw, 'upper'), WorkDir: join(rw, 'work') } };

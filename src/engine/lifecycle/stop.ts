@@ -1,4 +1,4 @@
-import { killContainer as runtimeKill } from '../../runtime/index.ts';
+import { killContainer as runtimeKill, resumeContainer } from '../../runtime/index.ts';
 import { ConflictError } from '../../lib/errors.ts';
 import { parseSignal } from '../../lib/proc/signals.ts';
 import type { ContainerRecord } from '../container-types.ts';
@@ -58,6 +58,13 @@ async function markManual(ctx: EngineContext, id: string): Promise<ContainerReco
   });
 }
 
+// A frozen (paused) process gets no signal, not even SIGKILL, until it is thawed: as docker does,
+// the container is resumed once the signal that ends it is sent.
+async function thawIfPaused(ctx: EngineContext, r: ContainerRecord): Promise<void> {
+  if (r.State.Status !== 'paused') return;
+  await resumeContainer(runtimeContext(ctx), r.Id).catch(() => {});
+}
+
 // Attaches to the container's monitor and claims the cleanup of the exit this command is about to
 // cause: the exit is then recorded in this process, without the monitor starting a second berth
 // for its exit command (that start-up was most of the time of `rm -f` and `stop`). Undefined when
@@ -82,13 +89,14 @@ async function finishExit(ctx: EngineContext, id: string, session: AttachSession
 }
 
 export async function killAndWait(ctx: EngineContext, id: string): Promise<void> {
-  await markManual(ctx, id);
+  const r = await markManual(ctx, id);
   const session = await claimExit(ctx, id);
   try {
     await runtimeKill(runtimeContext(ctx), id, 'SIGKILL', { all: true });
   } catch {
     // already gone
   }
+  await thawIfPaused(ctx, r);
   await finishExit(ctx, id, session);
 }
 
@@ -128,8 +136,9 @@ export async function killContainer(ctx: EngineContext, ref: string, signal = 'S
   parseSignal(signal);
   const record = ctx.store.resolve(ref);
   if (!isLive(record)) throw new ConflictError('E_CONTAINER_NOT_RUNNING', `cannot kill container: ${ref}: container ${record.Id} is not running`);
-  await markManual(ctx, record.Id);
+  const r = await markManual(ctx, record.Id);
   await runtimeKill(runtimeContext(ctx), record.Id, signal);
+  if (parseSignal(signal) === parseSignal('SIGKILL') || parseSignal(signal) === parseSignal(record.Config.StopSignal ?? 'SIGTERM')) await thawIfPaused(ctx, r);
 }
 
 // A signal to the container's process, forwarded from an attached client (docker's

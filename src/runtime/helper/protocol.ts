@@ -78,6 +78,7 @@ export const Op = {
   LISTEN_UNIX: 52,
   SUBREAPER: 53,
   MONITOR: 54,
+  MONITOR_HEALTH: 55,
   BPF_DEVICES: 60,
 } as const;
 export type Op = (typeof Op)[keyof typeof Op];

@@ -31,6 +31,8 @@ export interface ExecOptions {
   pidFile?: string;
   consoleSocket?: string;
   preserveFds?: number;
+  // the process's stdin, stdout and stderr (fds of the caller) instead of the caller's own
+  stdio?: [number, number, number];
 }
 
 function parseUser(text: string): { uid: number; gid?: number } {
@@ -99,7 +101,7 @@ export async function execProcess(ctx: RuntimeContext, opts: ExecOptions): Promi
     rootfs: record.rootfs,
   });
   for (const w of warnings) ctx.log.warn(w);
-  const helper = spawnHelper(plan, { preserveFds: opts.preserveFds ?? 0 });
+  const helper = spawnHelper(plan, { preserveFds: opts.preserveFds ?? 0, ...(opts.stdio ? { stdio: opts.stdio } : {}) });
   let pid: number | undefined;
   const stop = opts.detach ? () => {} : forwardSignals(() => pid, () => helper.child.pid);
   let failure: BerthError | undefined;

@@ -1,4 +1,4 @@
-import { closeSync, constants, openSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, openSync, readlinkSync, unlinkSync, writeSync } from 'node:fs';
 import { readRecord, fifoPath, type ContainerRecord } from '../state/container-record.ts';
 import { deriveStatus, ociState } from '../state/status.ts';
 import { runHooks } from '../hooks.ts';
@@ -25,10 +25,27 @@ export function releaseInit(root: string, id: string): void {
   unlinkSync(path);
 }
 
-// poststart hooks run once the program was released; a failure stops the container (runtime.md
-// lifecycle step 9) and is reported.
+// Until the init execs the program it runs the helper, a memfd ("/memfd:berth-helper (deleted)").
+// Waiting for the link to change puts poststart after the startContainer hooks and the exec, as
+// runtime.md orders them. An unreadable link or a gone process ends the wait: the hooks then run
+// against whatever the container became, as they would have without it.
+async function waitForExec(pid: number): Promise<void> {
+  for (let delay = 1; ; delay = Math.min(delay * 2, 20)) {
+    try {
+      if (!readlinkSync(`/proc/${pid}/exe`).includes('berth-helper')) return;
+    } catch {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, delay));
+  }
+}
+
+// poststart hooks run once the program was released and exec'd; a failure stops the container
+// (runtime.md lifecycle step 9) and is reported.
 export async function runPoststart(ctx: RuntimeContext, record: ContainerRecord): Promise<void> {
+  if (!record.config.hooks?.poststart?.length) return;
   try {
+    await waitForExec(record.pid);
     await runHooks('poststart', record.config.hooks?.poststart, ociState(record, 'running'));
   } catch (err) {
     try {

@@ -48,6 +48,16 @@ export interface MonitorOptions {
   exitCommand: string[];
   // keep a stdin pipe open for attach clients (docker -i); otherwise stdin is /dev/null
   stdin: boolean;
+  // a command the monitor runs on a timer while the container runs (the engine's health check)
+  health?: MonitorHealth;
+}
+
+export interface MonitorHealth {
+  intervalMs: number;
+  // used instead of the interval during the start period
+  startIntervalMs: number;
+  startPeriodMs: number;
+  command: string[];
 }
 
 interface MonitorSlots {
@@ -185,6 +195,10 @@ export function buildCreatePlan(spec: Spec, input: CreatePlanInput): CreatePlan 
     // after every other PARENT_POST step, so the pty received from the init is there
     const m = input.monitor;
     const slots = monitorSlots.get(b)!;
+    if (m.health) {
+      const h = m.health;
+      b.add(Stage.PARENT_POST, Op.MONITOR_HEALTH, `monitor health check every ${h.intervalMs} ms`, [h.intervalMs, h.startIntervalMs, h.startPeriodMs], h.command);
+    }
     b.add(Stage.PARENT_POST, Op.MONITOR, `monitor (log "${m.logPath}")`, [slots.out, slots.err, slots.in, ptySlot, slots.listen, m.logMaxSize, m.logMaxFiles], [m.logPath, m.exitFile, ...m.exitCommand]);
   }
   return { plan: b.build(), hasHookSync, warnings };

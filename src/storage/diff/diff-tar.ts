@@ -1,4 +1,4 @@
-import { closeSync, openSync, readlinkSync, readSync, type BigIntStats } from 'node:fs';
+import { closeSync, constants, openSync, readlinkSync, readSync, type BigIntStats } from 'node:fs';
 import { lgetxattrs } from '../sys/syscalls.ts';
 import { readRootfsRecord } from '../overlay/mount-rootfs.ts';
 import { isOverlayXattr, OPAQUE_WHITEOUT, WHITEOUT_PREFIX } from '../overlay/whiteout.ts';
@@ -89,7 +89,9 @@ function entryOf(path: string, abs: string, st: BigIntStats, links: Map<string, 
 // Exactly `size` bytes of the file: a file that shrank while it was read (a container still
 // running) is padded with zeros, one that grew is cut, so the archive stays well formed.
 function* fileBody(path: string, size: number): Generator<Buffer> {
-  const fd = openSync(path, 'r');
+  // O_NOFOLLOW: a running container (commit --pause=false) may have swapped the file for a
+  // symlink since the walk; following it would read the host's file into the layer
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
   try {
     let left = size;
     while (left > 0) {
