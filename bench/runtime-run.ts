@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { makeBundle } from '../test/helpers/bundle.ts';
 import { REPO } from '../test/helpers/busybox-rootfs.ts';
 
-const runs = Number(process.argv[process.argv.indexOf('--runs') + 1] || 40);
+const runsAt = process.argv.indexOf('--runs');
+const runs = runsAt < 0 ? 40 : Number(process.argv[runsAt + 1]);
+if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs: a positive whole number, not ${process.argv[runsAt + 1]}`);
 if (process.getuid?.() !== 0) throw new Error('the benchmark needs root');
 for (const tool of ['runc', 'crun']) {
   if (spawnSync('which', [tool]).status !== 0) {
