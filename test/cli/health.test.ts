@@ -93,6 +93,19 @@ test('failures inside --health-start-period do not count', async () => {
   assert.equal(h.FailingStreak, 0);
 });
 
+test('--health-start-interval: checks every start interval during the start period, not every interval', async () => {
+  // with a 60 s interval the first check would come after a minute; the start interval brings
+  // it within a second or two, and a success in the start period makes the container healthy
+  await sb.run(0, 'run', '-d', '--name', 'h-si', '--health-cmd', 'test -f /tmp/ready', '--health-interval', '60s', '--health-start-period', '30s', '--health-start-interval', '500ms', 'busybox', 'sh', '-c', 'sleep 1; touch /tmp/ready; sleep 1000');
+  assert.equal(await sb.field('h-si', '{{.Config.Healthcheck.StartInterval}}'), '500000000');
+  const healthy = await waitFor(async () => {
+    const h = await health('h-si');
+    return h?.Status === 'healthy' ? h : undefined;
+  }, { timeoutMs: 4000, what: 'healthy within the start period (the default start interval, 5 s, would be later)' });
+  assert.equal(healthy.Log[healthy.Log.length - 1]!.ExitCode, 0);
+  await sb.run(125, 'run', '-d', '--health-cmd', 'true', '--health-start-interval', 'soon', 'busybox', 'true');
+});
+
 test('the image\'s HEALTHCHECK is used, merged with the flags; --no-healthcheck turns it off', async () => {
   // an image with a HEALTHCHECK: committed from a container that has one
   await sb.run(0, 'create', '--name', 'h-src', '--health-cmd', 'exit 0', '--health-interval', '30s', 'busybox', 'sleep', '1000');

@@ -64,6 +64,7 @@ export function runFlags(c: Command): Command {
     .option('--health-timeout <duration>', 'maximum time to allow one check to run')
     .option('--health-retries <n>', 'consecutive failures needed to report unhealthy')
     .option('--health-start-period <duration>', 'start period for the container to initialize before counting retries')
+    .option('--health-start-interval <duration>', 'time between running the check during the start period')
     .option('--no-healthcheck', 'disable any container-specified HEALTHCHECK')
     .option('--network, --net <mode>', 'network mode: none, host, container:<name|id>', 'none')
     .option('--pid <mode>', 'PID namespace to use: host, container:<name|id>')
@@ -172,9 +173,11 @@ export function healthcheck(o: Record<string, unknown>): HealthConfig | undefine
   const interval = dur('healthInterval', '--health-interval');
   const timeout = dur('healthTimeout', '--health-timeout');
   const start = dur('healthStartPeriod', '--health-start-period');
+  const startInterval = dur('healthStartInterval', '--health-start-interval');
   if (interval !== undefined) hc.Interval = interval;
   if (timeout !== undefined) hc.Timeout = timeout;
   if (start !== undefined) hc.StartPeriod = start;
+  if (startInterval !== undefined) hc.StartInterval = startInterval;
   if (o['healthRetries'] !== undefined) hc.Retries = int(o['healthRetries'] as string, '--health-retries');
   return Object.keys(hc).length ? hc : undefined;
 }
