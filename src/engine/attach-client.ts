@@ -1,4 +1,6 @@
+import { closeSync, openSync } from 'node:fs';
 import { createConnection, type Socket } from 'node:net';
+import { basename, dirname } from 'node:path';
 import { NotFoundError } from '../lib/errors.ts';
 
 // A client of the monitor's attach socket (protocol at the top of native/steps/monitor.c):
@@ -25,9 +27,35 @@ function frame(type: number, data: Buffer): Buffer {
   return Buffer.concat([h, data]);
 }
 
+// sun_path holds 107 bytes; <runroot>/containers/<64 hex>/attach.sock under a runroot longer than
+// about 20 characters does not fit, so such a path is reached through an fd of its directory
+// (as the monitor binds it, native/steps/ns.c).
+const SUN_PATH_MAX = 107;
+
+function shortSocketPath(path: string): { path: string; release(): void } {
+  if (Buffer.byteLength(path) <= SUN_PATH_MAX) return { path, release: () => {} };
+  const fd = openSync(dirname(path), 'r');
+  let open = true;
+  const release = (): void => {
+    // once only: the number may belong to another file afterwards
+    if (open) closeSync(fd);
+    open = false;
+  };
+  return { path: `/proc/self/fd/${fd}/${basename(path)}`, release };
+}
+
 export function attachToMonitor(path: string, handlers: AttachHandlers): Promise<AttachSession> {
   return new Promise((resolve, reject) => {
-    const sock: Socket = createConnection(path);
+    let short: ReturnType<typeof shortSocketPath>;
+    try {
+      short = shortSocketPath(path);
+    } catch (err) {
+      reject(new NotFoundError('E_NOT_ATTACHABLE', `cannot attach: the container's monitor is not listening (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`));
+      return;
+    }
+    const sock: Socket = createConnection(short.path);
+    sock.once('connect', () => short.release());
+    sock.once('error', () => short.release());
     let buf: Buffer = Buffer.alloc(0);
     let code: number | undefined;
     const exit = new Promise<number | undefined>((res) => sock.on('close', () => res(code)));
