@@ -1,5 +1,5 @@
 import { writeSync } from 'node:fs';
-import { createContainer, startContainer, attachToMonitor, enginePaths, waitForExitRecorded, VolumeStore, type AttachSession, type CreateRequest, type EngineContext } from '../../engine/index.ts';
+import { createContainer, startContainer, attachToMonitor, enginePaths, waitForExitRecorded, waitForRemoval, VolumeStore, type AttachSession, type CreateRequest, type EngineContext } from '../../engine/index.ts';
 import { BerthError, ExecError, messageOf } from '../../lib/errors.ts';
 import { mark } from '../../lib/trace.ts';
 import type { CliContext } from '../cli-context.ts';
@@ -91,6 +91,7 @@ export async function runCommand(ctx: CliContext, image: string, cmd: string[], 
                 stderr: (d) => writeSync(2, d),
               });
             },
+        ...(o['tty'] === true && !detach && process.stdout.isTTY ? { consoleSize: { height: process.stdout.rows, width: process.stdout.columns } } : {}),
       }),
     );
   } catch (e) {
@@ -112,5 +113,6 @@ export async function runCommand(ctx: CliContext, image: string, cmd: string[], 
   mark('run: exited');
   await waitForExitRecorded(engine, id).catch(() => {});
   if (code === undefined) code = engine.store.get(id)?.State.ExitCode ?? 125;
+  if (o['rm'] === true) await waitForRemoval(engine, id).catch(() => {});
   return code;
 }
