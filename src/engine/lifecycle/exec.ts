@@ -1,4 +1,5 @@
-import { execProcess, CAPABILITIES } from '../../runtime/index.ts';
+import { execProcess } from '../../runtime/index.ts';
+import { hostCapabilities } from '../spec/host-capabilities.ts';
 import { ConflictError } from '../../lib/errors.ts';
 import { runtimeContext, type EngineContext } from '../engine-context.ts';
 import { resolveUser } from '../spec/user.ts';
@@ -34,7 +35,7 @@ export async function execInContainer(ctx: EngineContext, ref: string, req: Exec
     env: req.env,
     ...(req.workdir ? { cwd: req.workdir } : {}),
     ...(user ? { user } : {}),
-    ...(req.privileged ? { caps: [...CAPABILITIES] } : {}),
+    ...(req.privileged ? { caps: hostCapabilities() } : {}),
     detach: req.detach,
   });
 }
