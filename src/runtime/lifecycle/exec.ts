@@ -31,6 +31,9 @@ export interface ExecOptions {
   pidFile?: string;
   consoleSocket?: string;
   preserveFds?: number;
+  // the process's stdin, stdout and stderr: the caller's (default), or /dev/null ('ignore') for
+  // an engine whose user did not attach them (docker exec without -i, exec -d)
+  stdio?: [number | 'ignore', number | 'ignore', number | 'ignore'];
 }
 
 function parseUser(text: string): { uid: number; gid?: number } {
@@ -99,7 +102,7 @@ export async function execProcess(ctx: RuntimeContext, opts: ExecOptions): Promi
     rootfs: record.rootfs,
   });
   for (const w of warnings) ctx.log.warn(w);
-  const helper = spawnHelper(plan, { preserveFds: opts.preserveFds ?? 0 });
+  const helper = spawnHelper(plan, { preserveFds: opts.preserveFds ?? 0, ...(opts.stdio ? { stdio: opts.stdio } : {}) });
   let pid: number | undefined;
   const stop = opts.detach ? () => {} : forwardSignals(() => pid, () => helper.child.pid);
   let failure: BerthError | undefined;
