@@ -11,7 +11,7 @@ import { buildSpec } from '../spec/build-spec.ts';
 import { resolveUser } from '../spec/user.ts';
 import { hostnameFile, hostsFile, resolvConfFile } from '../spec/etc-files.ts';
 import type { ContainerRecord } from '../container-types.ts';
-import { attachSocket, bundleDir, exitFile, logPath, monitorErrorLog, runDir, rwDir } from '../paths.ts';
+import { attachSocket, bundleDir, cgroupsPath, exitFile, logPath, monitorErrorLog, runDir, rwDir } from '../paths.ts';
 import { runtimeContext, type EngineContext } from '../engine-context.ts';
 import { VolumeStore } from '../volumes/volume-store.ts';
 import { prepareMounts } from './prepare-mounts.ts';
@@ -56,8 +56,7 @@ export async function startContainer(ctx: EngineContext, id: string, opts: Start
   const run = runDir(ctx.paths, record.Id);
   // what a crash may have left: the runtime's state, a mount, an old exit file
   try {
-    containerState(rctx, record.Id);
-    await runtimeDelete(rctx, record.Id, { force: true });
+    await runtimeDelete(rctx, record.Id, { force: true, cgroupsPath: cgroupsPath(record.Id) });
   } catch {
     // nothing there
   }
@@ -96,7 +95,7 @@ export async function startContainer(ctx: EngineContext, id: string, opts: Start
       devices,
       ...(h.Init ? { initPath: TINI } : {}),
       ...(opts.consoleSize && record.Config.Tty ? { consoleSize: opts.consoleSize } : {}),
-      cgroupsPath: `/berth-${record.Id}`,
+      cgroupsPath: cgroupsPath(record.Id),
     });
     writeFileSync(join(bundleDir(ctx.paths, record.Id), 'config.json'), JSON.stringify(spec));
     mark('engine: bundle written');
