@@ -187,6 +187,12 @@ int main(int argc, char **argv) {
     dprintf(2, "berth-helper: sync fd %s: %s\n", argv[1], strerror(errno));
     return 2;
   }
+  /* The runtime passes fds 0..sync_fd; anything above came from whoever started the runtime
+   * (a shell's lock fd, a harness's pipe) and must not live on in a monitor that outlives them
+   * all (conmon closes them too). */
+  if (syscall(SYS_close_range, c.sync_fd + 1, ~0U, 0) < 0) {
+    for (int fd = c.sync_fd + 1; fd < 1024; fd++) close(fd);
+  }
   read_plan(&c);
 
   run_stage(&c, STAGE_PARENT_PRE);

@@ -44,7 +44,9 @@ for (const { name, entry } of entries) {
     logLevel: 'warning',
   });
   const launcher = join(out, name);
-  writeFileSync(launcher, `#!${nodeBin}\nrequire("node:module").enableCompileCache?.();require("./${name}.cjs");\n`);
+  // "--" ends Node's own options: without it Node reads a user's `--env-file <f>` anywhere in
+  // argv (berth run --env-file) as its own, and exits 9 when the file is missing
+  writeFileSync(launcher, `#!${nodeBin} --\nrequire("node:module").enableCompileCache?.();require("./${name}.cjs");\n`);
   chmodSync(launcher, 0o755);
 }
 

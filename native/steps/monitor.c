@@ -52,6 +52,11 @@ struct monitor {
   int log;
   long log_size;
   int partial[3]; /* the last line written for a stream had no newline yet */
+  /* stdin for the container that its pipe (or the pty) did not take yet: the fd is non-blocking,
+   * so a program that reads slowly gets all of it, later, while its output keeps flowing */
+  unsigned char *inbuf;
+  size_t inlen, incap;
+  int close_in_pending; /* a client closed stdin: close it once inbuf is written */
   struct client clients[MAX_CLIENTS];
 };
 
@@ -127,10 +132,77 @@ static void drop_client(struct client *cl) {
   cl->fd = -1;
 }
 
+/* Past this much stdin waiting for the container, clients are not read (the socket pushes back
+ * on them) until it drains. */
+#define INBUF_HIGH (1u << 20)
+
+static int stdin_target(void) { return mon.pty >= 0 ? mon.pty : mon.in; }
+
+static void close_stdin(void) {
+  if (mon.in >= 0) close(mon.in);
+  mon.in = -1;
+  mon.inlen = 0;
+  mon.close_in_pending = 0;
+}
+
+/* Writes what the fd takes now; returns how much, or -1 when it will take nothing more (the
+ * reader is gone). */
+static ssize_t write_some(int fd, const unsigned char *d, size_t n) {
+  size_t done = 0;
+  while (done < n) {
+    ssize_t w = write(fd, d + done, n - done);
+    if (w < 0 && errno == EINTR) continue;
+    if (w < 0 && errno == EAGAIN) break;
+    if (w <= 0) return -1;
+    done += (size_t)w;
+  }
+  return (ssize_t)done;
+}
+
+static void flush_stdin(void) {
+  int fd = stdin_target();
+  if (fd >= 0 && mon.inlen > 0) {
+    ssize_t w = write_some(fd, mon.inbuf, mon.inlen);
+    if (w < 0) {
+      /* the program closed its stdin or exited: what it did not read is dropped */
+      mon.inlen = 0;
+      if (fd == mon.in) close_stdin();
+    } else {
+      memmove(mon.inbuf, mon.inbuf + w, mon.inlen - (size_t)w);
+      mon.inlen -= (size_t)w;
+    }
+  }
+  if (mon.inlen == 0 && mon.close_in_pending) close_stdin();
+}
+
+static void queue_stdin(const unsigned char *d, size_t n) {
+  int fd = stdin_target();
+  if (fd < 0 || n == 0) return;
+  if (mon.inlen == 0) {
+    ssize_t w = write_some(fd, d, n);
+    if (w < 0) {
+      if (fd == mon.in) close_stdin();
+      return;
+    }
+    d += w;
+    n -= (size_t)w;
+    if (n == 0) return;
+  }
+  if (mon.inlen + n > mon.incap) {
+    size_t cap = mon.incap ? mon.incap : 65536;
+    while (cap < mon.inlen + n) cap *= 2;
+    unsigned char *b = realloc(mon.inbuf, cap);
+    if (!b) return;
+    mon.inbuf = b;
+    mon.incap = cap;
+  }
+  memcpy(mon.inbuf + mon.inlen, d, n);
+  mon.inlen += n;
+}
+
 static void client_message(struct client *cl, int type) {
-  int target = mon.pty >= 0 ? mon.pty : mon.in;
-  if (type == F_STDIN && target >= 0) {
-    (void)write_full(target, cl->body, cl->need);
+  if (type == F_STDIN) {
+    queue_stdin(cl->body, cl->need);
   } else if (type == F_RESIZE && mon.pty >= 0 && cl->need >= 4) {
     struct winsize ws;
     memset(&ws, 0, sizeof ws);
@@ -140,8 +212,8 @@ static void client_message(struct client *cl, int type) {
   } else if (type == F_CLAIM_CLEANUP) {
     cl->claimed = 1;
   } else if (type == F_CLOSE_STDIN && mon.in >= 0) {
-    close(mon.in);
-    mon.in = -1;
+    if (mon.inlen > 0) mon.close_in_pending = 1;
+    else close_stdin();
   }
 }
 
@@ -210,6 +282,37 @@ static void take_pending_clients(void) {
   }
 }
 
+/* The end, for clients: EOF after the exit frame, then their own EOF awaited (at most 1 s) with
+ * whatever they still send read and dropped. Closing a unix socket with unread data resets the
+ * connection, and a client whose write (a resize, stdin) meets a closed socket gets EPIPE: either
+ * way it would lose the output and the exit code still queued for it. */
+static void close_clients(void) {
+  struct timespec t0, now;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  for (int i = 0; i < MAX_CLIENTS; i++)
+    if (mon.clients[i].fd >= 0) shutdown(mon.clients[i].fd, SHUT_WR);
+  for (;;) {
+    struct pollfd pf[MAX_CLIENTS];
+    int open_clients = 0;
+    for (int i = 0; i < MAX_CLIENTS; i++) {
+      pf[i] = (struct pollfd){mon.clients[i].fd, POLLIN, 0};
+      if (mon.clients[i].fd >= 0) open_clients++;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    long left = 1000 - ((now.tv_sec - t0.tv_sec) * 1000 + (now.tv_nsec - t0.tv_nsec) / 1000000);
+    if (open_clients == 0 || left <= 0) break;
+    if (poll(pf, MAX_CLIENTS, (int)left) < 0 && errno != EINTR) break;
+    for (int i = 0; i < MAX_CLIENTS; i++) {
+      if (mon.clients[i].fd < 0 || !(pf[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+      char buf[4096];
+      ssize_t n = read(mon.clients[i].fd, buf, sizeof buf);
+      if (n <= 0 && !(n < 0 && errno == EINTR)) drop_client(&mon.clients[i]);
+    }
+  }
+  for (int i = 0; i < MAX_CLIENTS; i++)
+    if (mon.clients[i].fd >= 0) drop_client(&mon.clients[i]);
+}
+
 /* Returns 0 at end of file. */
 static int pump(int fd, int stream) {
   char buf[65536];
@@ -264,6 +367,7 @@ void run_monitor(struct ctx *c, pid_t child) {
   sigprocmask(SIG_BLOCK, &mask, NULL);
   int sfd = signalfd(-1, &mask, SFD_CLOEXEC);
   if (mon.in >= 0) fcntl(mon.in, F_SETFL, fcntl(mon.in, F_GETFL) | O_NONBLOCK);
+  if (mon.pty >= 0) fcntl(mon.pty, F_SETFL, fcntl(mon.pty, F_GETFL) | O_NONBLOCK);
   open_log();
   health_start();
   int status = 0, exited = 0;
@@ -288,14 +392,19 @@ void run_monitor(struct ctx *c, pid_t child) {
     long now_ms = now.tv_sec * 1000 + now.tv_nsec / 1000000;
     if (exited && (!streams_open || now_ms >= drain_deadline)) break;
 
-    struct pollfd pf[5 + MAX_CLIENTS];
+    struct pollfd pf[6 + MAX_CLIENTS];
     int n = 0;
+    int pending = mon.inlen > 0;
     pf[n++] = (struct pollfd){sfd, POLLIN, 0};
     pf[n++] = (struct pollfd){mon.out, POLLIN, 0};
     pf[n++] = (struct pollfd){mon.err, POLLIN, 0};
-    pf[n++] = (struct pollfd){mon.pty, POLLIN, 0};
-    pf[n++] = (struct pollfd){exited ? -1 : mon.listen, POLLIN, 0};
-    for (int i = 0; i < MAX_CLIENTS; i++) pf[n++] = (struct pollfd){mon.clients[i].fd, POLLIN, 0};
+    pf[n++] = (struct pollfd){mon.pty, (short)(POLLIN | (pending ? POLLOUT : 0)), 0};
+    /* still accepted after the exit, while the output drains: a client that connected before
+     * the start (run's attach) may not have been accepted yet when a short-lived program is gone */
+    pf[n++] = (struct pollfd){mon.listen, POLLIN, 0};
+    pf[n++] = (struct pollfd){pending && mon.pty < 0 ? mon.in : -1, POLLOUT, 0};
+    int held = mon.inlen >= INBUF_HIGH;
+    for (int i = 0; i < MAX_CLIENTS; i++) pf[n++] = (struct pollfd){held ? -1 : mon.clients[i].fd, POLLIN, 0};
     int timeout = exited ? (int)(drain_deadline - now_ms) : health_poll_timeout();
     if (poll(pf, (nfds_t)n, timeout < 0 ? -1 : timeout) < 0) {
       if (errno == EINTR) continue;
@@ -305,8 +414,8 @@ void run_monitor(struct ctx *c, pid_t child) {
       struct signalfd_siginfo si;
       (void)!read(sfd, &si, sizeof si);
     }
-    /* a client that connected before the container's first output (run's attach happens before
-     * the start) is taken before that output is copied, or the output would reach only the log */
+    /* a client connected before the container started (run's attach) is accepted before any
+     * output is copied: both may be ready in one poll, and the client must get all of it */
     if (pf[4].revents & POLLIN) accept_client();
     if ((pf[1].revents & (POLLIN | POLLHUP)) && !pump(mon.out, F_STDOUT)) {
       close(mon.out);
@@ -320,12 +429,14 @@ void run_monitor(struct ctx *c, pid_t child) {
       close(mon.pty);
       mon.pty = -1;
     }
+    if ((pf[3].revents & POLLOUT) || (pf[5].revents & (POLLOUT | POLLERR | POLLHUP))) flush_stdin();
     for (int i = 0; i < MAX_CLIENTS; i++)
-      if (mon.clients[i].fd >= 0 && (pf[5 + i].revents & (POLLIN | POLLHUP))) read_client(&mon.clients[i]);
+      if (mon.clients[i].fd >= 0 && (pf[6 + i].revents & (POLLIN | POLLHUP))) read_client(&mon.clients[i]);
     if (!exited) health_tick(&mask);
   }
   health_stop();
   write_exit_file(status);
+  /* clients still in the backlog get the exit code too, and their frames (a claim) are read */
   take_pending_clients();
   int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   int32_t code32 = code;
@@ -334,8 +445,7 @@ void run_monitor(struct ctx *c, pid_t child) {
   for (int i = 0; i < MAX_CLIENTS; i++)
     if (mon.clients[i].fd >= 0 && mon.clients[i].claimed) claimed = 1;
   broadcast(F_EXIT, &code32, sizeof code32);
-  for (int i = 0; i < MAX_CLIENTS; i++)
-    if (mon.clients[i].fd >= 0) drop_client(&mon.clients[i]);
+  close_clients();
   if (mon.log >= 0) close(mon.log);
   if (mon.listen >= 0) close(mon.listen);
   if (!claimed && mon.exit_argv && mon.exit_argv[0]) {

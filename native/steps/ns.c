@@ -78,16 +78,38 @@ static void run_tool(struct ctx *c, const struct step *s) {
   free(argv);
 }
 
+/* A socket's address. sun_path holds 107 bytes, less than a runroot under /tmp or /run/user needs
+ * for <runroot>/containers/<64 hex>/attach.sock; a longer path is reached through its directory,
+ * opened here, as "/proc/self/fd/<dirfd>/<name>" (conmon's way). Returns that fd (the caller closes
+ * it after bind or connect) or -1. */
+static int socket_address(struct ctx *c, const char *path, struct sockaddr_un *addr) {
+  memset(addr, 0, sizeof *addr);
+  addr->sun_family = AF_UNIX;
+  if (strlen(path) < sizeof addr->sun_path) {
+    strcpy(addr->sun_path, path);
+    return -1;
+  }
+  const char *slash = strrchr(path, '/');
+  if (!slash || strlen(slash + 1) + 32 >= sizeof addr->sun_path) fail(c, ENAMETOOLONG, "socket path \"%s\"", path);
+  char dir[4096];
+  size_t dlen = slash == path ? 1 : (size_t)(slash - path);
+  if (dlen >= sizeof dir) fail(c, ENAMETOOLONG, "socket path \"%s\"", path);
+  memcpy(dir, path, dlen);
+  dir[dlen] = '\0';
+  int dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0) fail(c, errno, "open directory \"%s\" of socket \"%s\"", dir, path);
+  snprintf(addr->sun_path, sizeof addr->sun_path, "/proc/self/fd/%d/%s", dfd, slash + 1);
+  return dfd;
+}
+
 static void connect_unix(struct ctx *c, const struct step *s) {
   const char *path = arg_str(c, s, 0);
   struct sockaddr_un addr;
-  memset(&addr, 0, sizeof addr);
-  addr.sun_family = AF_UNIX;
-  if (strlen(path) >= sizeof addr.sun_path) fail(c, ENAMETOOLONG, "socket path \"%s\"", path);
-  strcpy(addr.sun_path, path);
+  int dfd = socket_address(c, path, &addr);
   int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) fail(c, errno, "socket for \"%s\"", path);
   if (connect(fd, (struct sockaddr *)&addr, sizeof addr) < 0) fail(c, errno, "connect to \"%s\"", path);
+  if (dfd >= 0) close(dfd);
   set_slot(c, arg_int(c, s, 0), fd);
 }
 
@@ -113,34 +135,14 @@ void step_ns(struct ctx *c, const struct step *s) {
   case OP_LISTEN_UNIX: {
     const char *path = arg_str(c, s, 0);
     struct sockaddr_un addr;
-    memset(&addr, 0, sizeof addr);
-    addr.sun_family = AF_UNIX;
-    /* a path too long for sun_path (a deep --runroot) is reached through its directory's fd */
-    char shortpath[sizeof addr.sun_path + 64];
-    int dirfd = -1;
-    const char *name = path;
-    if (strlen(path) >= sizeof addr.sun_path) {
-      const char *slash = strrchr(path, '/');
-      if (!slash || slash == path) fail(c, ENAMETOOLONG, "socket path \"%s\"", path);
-      char dir[4096];
-      size_t dl = (size_t)(slash - path);
-      if (dl >= sizeof dir) fail(c, ENAMETOOLONG, "socket path \"%s\"", path);
-      memcpy(dir, path, dl);
-      dir[dl] = 0;
-      dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-      if (dirfd < 0) fail(c, errno, "open the directory of socket \"%s\"", path);
-      snprintf(shortpath, sizeof shortpath, "/proc/self/fd/%d/%s", dirfd, slash + 1);
-      name = shortpath;
-      if (strlen(name) >= sizeof addr.sun_path) fail(c, ENAMETOOLONG, "socket path \"%s\"", path);
-    }
-    strcpy(addr.sun_path, name);
+    int dfd = socket_address(c, path, &addr);
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) fail(c, errno, "socket for \"%s\"", path);
-    unlink(name);
+    unlink(path);
     if (bind(fd, (struct sockaddr *)&addr, sizeof addr) < 0) fail(c, errno, "bind \"%s\"", path);
-    if (chmod(name, (mode_t)arg_int(c, s, 1)) < 0) fail(c, errno, "chmod \"%s\"", path);
+    if (dfd >= 0) close(dfd);
+    if (chmod(path, (mode_t)arg_int(c, s, 1)) < 0) fail(c, errno, "chmod \"%s\"", path);
     if (listen(fd, 16) < 0) fail(c, errno, "listen on \"%s\"", path);
-    if (dirfd >= 0) close(dirfd);
     set_slot(c, arg_int(c, s, 0), fd);
     break;
   }

@@ -7,7 +7,7 @@ export { ContainerStore, NoSuchContainerError } from './store/container-store.ts
 export { createContainer, type CreateRequest } from './lifecycle/create.ts';
 export { startContainer } from './lifecycle/start.ts';
 export { stopContainer, killContainer, signalContainer, waitForExitRecorded } from './lifecycle/stop.ts';
-export { removeContainer } from './lifecycle/remove.ts';
+export { removeContainer, waitForRemoval } from './lifecycle/remove.ts';
 export { onContainerExit } from './lifecycle/on-exit.ts';
 export { readExitFile } from './lifecycle/cleanup.ts';
 export { attachToMonitor, type AttachSession } from './attach-client.ts';

@@ -23,3 +23,7 @@ export const monitorErrorLog = (p: EnginePaths, id: string): string => join(p.ru
 export const runtimeRoot = (p: EnginePaths): string => join(p.runroot, 'runtime');
 export const locksDir = (p: EnginePaths): string => join(p.runroot, 'locks');
 export const volumesDir = (p: EnginePaths): string => join(p.root, 'volumes');
+
+// The container's cgroups, under each hierarchy's root: berth-<id> (also how a cleanup finds them
+// when a killed create never wrote the runtime's state).
+export const cgroupsPath = (id: string): string => `/berth-${id}`;

@@ -14,6 +14,7 @@ export async function execCommand(ctx: CliContext, ref: string, cmd: string[], o
       ...(o['user'] !== undefined ? { user: o['user'] as string } : {}),
       detach: o['detach'] === true,
       privileged: o['privileged'] === true,
+      interactive: o['interactive'] === true,
     });
   } catch (e) {
     return exitCodeFor(e);

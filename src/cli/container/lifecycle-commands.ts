@@ -41,6 +41,7 @@ export async function startCommand(ctx: CliContext, refs: string[], o: { attach?
         beforeStart: async () => {
           session = await attach(engine, record.Id);
         },
+        ...(record.Config.Tty && process.stdout.isTTY ? { consoleSize: { height: process.stdout.rows, width: process.stdout.columns } } : {}),
       }),
     );
     if (!session) session = await attach(engine, record.Id);

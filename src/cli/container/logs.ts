@@ -1,5 +1,5 @@
 import { writeSync } from 'node:fs';
-import { readLogEntries, LogFollower, refreshRecord, type LogEntry } from '../../engine/index.ts';
+import { LogFollower, refreshRecord, type LogEntry } from '../../engine/index.ts';
 import { UsageError } from '../../lib/errors.ts';
 import type { CliContext } from '../cli-context.ts';
 import { engineFor } from './engine-for.ts';
@@ -42,19 +42,20 @@ export async function logsCommand(ctx: CliContext, ref: string, o: LogsOptions):
     const t = Date.parse(e.time);
     return t >= since && t <= until;
   };
-  const follower = o.follow ? new LogFollower(record.LogPath) : undefined;
-  let entries = readLogEntries(record.LogPath).filter(keep);
+  // one reader for what is there and what comes: nothing twice, nothing in between lost
+  const reader = new LogFollower(record.LogPath);
+  const isLive = async (): Promise<boolean> => {
+    const r = engine.store.get(record.Id);
+    return r !== undefined && ['running', 'paused', 'restarting'].includes((await refreshRecord(engine, r)).State.Status);
+  };
+  let live = o.follow === true && (await isLive());
+  let entries = reader.poll({ final: !live }).filter(keep);
   if (o.tail !== undefined && o.tail !== 'all') entries = Number(o.tail) === 0 ? [] : entries.slice(-Number(o.tail));
   for (const e of entries) write(e, o.timestamps === true);
-  if (!follower) return;
-  for (;;) {
-    for (const e of follower.poll()) if (keep(e)) write(e, o.timestamps === true);
-    const r = engine.store.get(record.Id);
-    const live = r !== undefined && ['running', 'paused', 'restarting'].includes((await refreshRecord(engine, r)).State.Status);
-    if (!live || ctx.signal.aborted) {
-      for (const e of follower.poll()) if (keep(e)) write(e, o.timestamps === true);
-      return;
-    }
+  while (live && !ctx.signal.aborted) {
     await new Promise((res) => setTimeout(res, 100));
+    live = await isLive();
+    // after the stop: the rest, the monitor having written it before the exit was recorded
+    for (const e of reader.poll({ final: !live })) if (keep(e)) write(e, o.timestamps === true);
   }
 }

@@ -1,4 +1,5 @@
 import { refreshAll, type ContainerRecord } from '../../engine/index.ts';
+import { openImageStore } from '../../image/store/open-image-store.ts';
 import { UsageError } from '../../lib/errors.ts';
 import type { CliContext } from '../cli-context.ts';
 import { renderFormatted } from '../render/format.ts';
@@ -101,6 +102,12 @@ export class PsRow {
   get LocalVolumes(): string {
     return String(this.#r.Mounts.filter((m) => m.Type === 'volume').length);
   }
+  // `--format json`: every field, keys sorted, as docker marshals its container context (the
+  // getters above live on the prototype, which `{{json .}}` does not look at)
+  toPlain(): Record<string, string> {
+    const names = ['Command', 'CreatedAt', 'ID', 'Image', 'Labels', 'LocalVolumes', 'Mounts', 'Names', 'Networks', 'Ports', 'RunningFor', 'Size', 'State', 'Status'] as const;
+    return Object.fromEntries(names.map((n) => [n, this[n]]));
+  }
 }
 
 const HEADERS = {
@@ -120,7 +127,7 @@ const HEADERS = {
   '.LocalVolumes': 'LOCAL VOLUMES',
 };
 
-function matches(r: ContainerRecord, filter: string): boolean {
+function matches(r: ContainerRecord, filter: string, imageIds: Map<string, string | undefined>): boolean {
   const i = filter.indexOf('=');
   if (i < 0) throw new UsageError(`bad format of filter (expected name=value): ${filter}`);
   const key = filter.slice(0, i);
@@ -139,8 +146,12 @@ function matches(r: ContainerRecord, filter: string): boolean {
       const j = value.indexOf('=');
       return j < 0 ? value in r.Config.Labels : r.Config.Labels[value.slice(0, j)] === value.slice(j + 1);
     }
-    case 'ancestor':
-      return r.Config.Image === value || r.Image === value || r.Image.slice(7).startsWith(value);
+    case 'ancestor': {
+      // by what the user typed, or by the image that name stands for now (busybox:latest,
+      // docker.io/library/busybox and an id prefix all mean the image of `run busybox`)
+      const resolved = imageIds.get(value);
+      return r.Config.Image === value || r.Image === value || (resolved !== undefined && r.Image === resolved) || (/^[0-9a-f]+$/.test(value) && r.Image.slice(7).startsWith(value));
+    }
     case 'volume':
       return r.Mounts.some((m) => m.Name === value || m.Source === value || m.Target === value);
     case 'health':
@@ -159,16 +170,31 @@ export async function psCommand(ctx: CliContext, o: PsOptions): Promise<void> {
   let records = await refreshAll(engine);
   const n = o.last !== undefined ? Number(o.last) : o.latest ? 1 : -1;
   if (!o.all && n < 0) records = records.filter((r) => r.State.Status === 'running' || r.State.Status === 'paused' || r.State.Status === 'restarting');
+  const imageIds = new Map<string, string | undefined>();
+  for (const f of o.filter ?? []) {
+    if (!f.startsWith('ancestor=')) continue;
+    const images = await openImageStore(ctx.root);
+    const name = f.slice('ancestor='.length);
+    try {
+      imageIds.set(name, images.find(name)?.id);
+    } catch {
+      // an ambiguous prefix: matched as text only
+    }
+  }
   for (const f of o.filter ?? []) {
     const [key, value = ''] = [f.slice(0, f.indexOf('=')), f.slice(f.indexOf('=') + 1)];
     const all = records;
     if (key === 'before' || key === 'since') {
       const ref = engine.store.resolve(value);
       records = all.filter((r) => (key === 'before' ? r.Created < ref.Created : r.Created > ref.Created));
-    } else records = records.filter((r) => matches(r, f));
+    } else records = records.filter((r) => matches(r, f, imageIds));
   }
   if (n >= 0) records = records.slice(0, n);
   const rows = records.map((r) => new PsRow(r, o.noTrunc !== true));
+  if (o.format === 'json') {
+    out(renderFormatted(o.format, rows.map((r) => r.toPlain()), { headers: HEADERS, defaultTable: '' }));
+    return;
+  }
   if (o.quiet) {
     out(rows.map((r) => `${r.ID}\n`).join(''));
     return;

@@ -186,7 +186,8 @@ export function hostConfig(o: Record<string, unknown>): HostConfig {
   const s = (k: string): string | undefined => o[k] as string | undefined;
   const l = (k: string): string[] => (o[k] as string[] | undefined) ?? [];
   if (l('publish').length > 0) throw new UsageError('-p/--publish needs a bridge network, which berth does not have yet (use --network host)');
-  const network = s('network') ?? 'none';
+  // commander files "--network, --net <mode>" (two long names) under the second: `net`
+  const network = s('net') ?? s('network') ?? 'none';
   if (!['none', 'host', 'default', 'bridge'].includes(network) && !network.startsWith('container:')) {
     throw new UsageError(`invalid argument "${network}" for "--network" flag: berth supports none, host and container:<name|id> (bridge networks are not implemented yet)`);
   }

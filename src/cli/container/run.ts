@@ -1,4 +1,4 @@
-import { createContainer, startContainer, attachToMonitor, enginePaths, waitForExitRecorded, onContainerExit, readExitFile, VolumeStore, type AttachSession, type CreateRequest, type EngineContext } from '../../engine/index.ts';
+import { createContainer, startContainer, attachToMonitor, enginePaths, waitForExitRecorded, waitForRemoval, onContainerExit, readExitFile, VolumeStore, type AttachSession, type CreateRequest, type EngineContext } from '../../engine/index.ts';
 import { BerthError, ExecError, messageOf } from '../../lib/errors.ts';
 import { mark } from '../../lib/trace.ts';
 import type { CliContext } from '../cli-context.ts';
@@ -97,6 +97,7 @@ export async function runCommand(ctx: CliContext, image: string, cmd: string[], 
               });
               if (cleanupHere) session.claimCleanup();
             },
+        ...(o['tty'] === true && !detach && process.stdout.isTTY ? { consoleSize: { height: process.stdout.rows, width: process.stdout.columns } } : {}),
       }),
     );
   } catch (e) {
@@ -123,5 +124,6 @@ export async function runCommand(ctx: CliContext, image: string, cmd: string[], 
   else await waitForExitRecorded(engine, id).catch(() => {});
   mark('run: cleaned up');
   if (code === undefined) code = engine.store.get(id)?.State.ExitCode ?? 125;
+  if (o['rm'] === true) await waitForRemoval(engine, id).catch(() => {});
   return code;
 }

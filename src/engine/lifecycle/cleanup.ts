@@ -2,7 +2,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { deleteContainer as runtimeDelete } from '../../runtime/index.ts';
 import { unmountRootfs } from '../../storage/index.ts';
 import type { ContainerRecord } from '../container-types.ts';
-import { exitFile, runDir, rwDir } from '../paths.ts';
+import { cgroupsPath, exitFile, runDir, rwDir } from '../paths.ts';
 import { runtimeContext, type EngineContext } from '../engine-context.ts';
 import { isMounted } from './start.ts';
 
@@ -26,7 +26,7 @@ export function readExitFile(ctx: EngineContext, id: string): ExitInfo | undefin
 export async function releaseResources(ctx: EngineContext, id: string): Promise<void> {
   const errors: string[] = [];
   try {
-    await runtimeDelete(runtimeContext(ctx), id, { force: true });
+    await runtimeDelete(runtimeContext(ctx), id, { force: true, cgroupsPath: cgroupsPath(id) });
   } catch (err) {
     if (!/does not exist/.test((err as Error).message)) errors.push((err as Error).message);
   }

@@ -1,4 +1,5 @@
-import { execProcess, CAPABILITIES } from '../../runtime/index.ts';
+import { execProcess } from '../../runtime/index.ts';
+import { hostCapabilities } from '../spec/host-capabilities.ts';
 import { ConflictError } from '../../lib/errors.ts';
 import { runtimeContext, type EngineContext } from '../engine-context.ts';
 import { resolveUser } from '../spec/user.ts';
@@ -12,6 +13,8 @@ export interface ExecRequest {
   user?: string;
   detach: boolean;
   privileged: boolean;
+  // -i: our stdin is the process's; otherwise it reads /dev/null, as with docker
+  interactive: boolean;
 }
 
 // docker exec: a new process in the running container, through the runtime (which joins its
@@ -34,7 +37,10 @@ export async function execInContainer(ctx: EngineContext, ref: string, req: Exec
     env: req.env,
     ...(req.workdir ? { cwd: req.workdir } : {}),
     ...(user ? { user } : {}),
-    ...(req.privileged ? { caps: [...CAPABILITIES] } : {}),
+    ...(req.privileged ? { caps: hostCapabilities() } : {}),
     detach: req.detach,
+    // docker exec -d: nothing attached, the output goes nowhere (and no caller's pipe is held);
+    // without -i the process gets no stdin
+    ...(req.detach ? { stdio: ['ignore', 'ignore', 'ignore'] as ['ignore', 'ignore', 'ignore'] } : !req.interactive ? { stdio: ['ignore', 1, 2] as ['ignore', number, number] } : {}),
   });
 }

@@ -1,4 +1,5 @@
 import { ConflictError } from '../../lib/errors.ts';
+import { mark } from '../../lib/trace.ts';
 import type { EngineContext } from '../engine-context.ts';
 import { VolumeStore } from '../volumes/volume-store.ts';
 import { releaseResources } from './cleanup.ts';
@@ -30,8 +31,10 @@ export async function removeContainer(ctx: EngineContext, ref: string, opts: Rem
     // a --rm container is removed by its own exit
     if (!ctx.store.get(id)) return;
   }
+  mark('rm: stopped');
   const remove = async (): Promise<void> => {
     await releaseResources(ctx, id);
+    mark('rm: resources released');
     ctx.store.withStoreLock(() => ctx.store.remove(id));
     if (opts.volumes) {
       const volumes = new VolumeStore(ctx.paths);
@@ -46,4 +49,21 @@ export async function removeContainer(ctx: EngineContext, ref: string, opts: Rem
   };
   if (opts.locked) await remove();
   else await ctx.store.withContainerLock(id, remove);
+}
+
+// docker run --rm returns once the container is gone, not merely stopped: the exit command
+// removes it just after recording the exit. If the record is still there after a grace period
+// (the exit command died, or never ran), it is removed here.
+export async function waitForRemoval(ctx: EngineContext, id: string, graceMs = 5_000): Promise<void> {
+  const deadline = Date.now() + graceMs;
+  for (;;) {
+    const r = ctx.store.get(id);
+    if (!r) return;
+    const live = r.State.Status === 'running' || r.State.Status === 'paused' || r.State.Status === 'restarting';
+    if (!live && Date.now() > deadline) {
+      await removeContainer(ctx, id, { force: true, volumes: true });
+      return;
+    }
+    await new Promise((res) => setTimeout(res, 10));
+  }
 }

@@ -1,15 +1,22 @@
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { containerState } from '../../runtime/index.ts';
 import type { ContainerRecord } from '../container-types.ts';
-import { exitFile } from '../paths.ts';
-import type { EngineContext } from '../engine-context.ts';
+import { exitFile, runDir, runtimeRoot } from '../paths.ts';
+import { runtimeContext, type EngineContext } from '../engine-context.ts';
+import { releaseResources } from './cleanup.ts';
 import { isProcessAlive } from './proc-start-time.ts';
+import { readProcStartTime } from './proc-start-time.ts';
+import { isMounted } from './start.ts';
 import { recordExitOurselves } from './stop.ts';
 import { removeContainer } from './remove.ts';
 
 // The record says running, but is it? After a crash or a reboot the monitor that would have
 // recorded the exit may be gone. A dead process with no exit file means exactly that (the
 // monitor writes it first); an exit file whose exit command has not caught up in 30 s too.
+// The record says created, but a start left things behind: see repairInterruptedStart.
 export async function refreshRecord(ctx: EngineContext, r: ContainerRecord): Promise<ContainerRecord> {
+  if (r.State.Status === 'created') return repairInterruptedStart(ctx, r);
   if (r.State.Status !== 'running' && r.State.Status !== 'paused') return r;
   if (isProcessAlive(r.State.Pid, r.Berth.pidStartTime)) return r;
   let stale = true;
@@ -25,6 +32,42 @@ export async function refreshRecord(ctx: EngineContext, r: ContainerRecord): Pro
   // killed `berth run --rm` that had claimed the cleanup)
   if (exited.HostConfig.AutoRemove && exited.State.Status === 'exited') await removeContainer(ctx, r.Id, { force: true, volumes: true }).catch(() => {});
   return exited;
+}
+
+function hasStartLeftovers(ctx: EngineContext, id: string): boolean {
+  return existsSync(join(runtimeRoot(ctx.paths), id)) || existsSync(runDir(ctx.paths, id)) || isMounted(ctx, id);
+}
+
+// A berth killed during `start` (or `run`) leaves a created container with its rootfs mounted,
+// cgroups, the runtime's state, perhaps a monitor and the program waiting at the barrier. Once
+// no live berth holds the container's lock, the next command puts it right: a container whose
+// program was already released is running, and recorded so; anything short of that is undone,
+// leaving a created container as create left it.
+async function repairInterruptedStart(ctx: EngineContext, r: ContainerRecord): Promise<ContainerRecord> {
+  if (!hasStartLeftovers(ctx, r.Id)) return r;
+  const release = ctx.store.tryContainerLock(r.Id);
+  if (!release) return r;
+  try {
+    const fresh = ctx.store.get(r.Id);
+    if (!fresh || fresh.State.Status !== 'created') return fresh ?? r;
+    let state;
+    try {
+      state = containerState(runtimeContext(ctx), r.Id);
+    } catch {
+      // no state: the runtime's create did not finish
+    }
+    if (state?.status === 'running' && state.pid) {
+      fresh.State = { ...fresh.State, Status: 'running', Running: true, Pid: state.pid, ExitCode: 0, Error: '', StartedAt: new Date().toISOString() };
+      fresh.Berth.manuallyStopped = false;
+      fresh.Berth.pidStartTime = readProcStartTime(state.pid);
+      ctx.store.put(fresh);
+      return fresh;
+    }
+    await releaseResources(ctx, r.Id);
+    return fresh;
+  } finally {
+    release();
+  }
 }
 
 export async function refreshAll(ctx: EngineContext): Promise<ContainerRecord[]> {

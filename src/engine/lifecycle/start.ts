@@ -5,12 +5,13 @@ import { createContainer as runtimeCreate, startContainer as runtimeStart, delet
 import { openLayerStore, mountRootfs, unmountRootfs } from '../../storage/index.ts';
 import { BerthError, ConflictError, ExecError } from '../../lib/errors.ts';
 import { parseBytes } from '../../lib/units.ts';
+import { secureJoin } from '../../lib/fs/secure-join.ts';
 import { mark } from '../../lib/trace.ts';
 import { buildSpec } from '../spec/build-spec.ts';
 import { resolveUser } from '../spec/user.ts';
 import { hostnameFile, hostsFile, resolvConfFile } from '../spec/etc-files.ts';
 import type { ContainerRecord } from '../container-types.ts';
-import { attachSocket, bundleDir, exitFile, logPath, monitorErrorLog, runDir, rwDir } from '../paths.ts';
+import { attachSocket, bundleDir, cgroupsPath, exitFile, logPath, monitorErrorLog, runDir, rwDir } from '../paths.ts';
 import { runtimeContext, type EngineContext } from '../engine-context.ts';
 import { VolumeStore } from '../volumes/volume-store.ts';
 import { prepareMounts } from './prepare-mounts.ts';
@@ -27,6 +28,9 @@ export interface StartOptions {
   // runs once the container's process exists and before its program does: attach here, so no
   // output is missed
   beforeStart?: () => Promise<void>;
+  // the attached terminal's size, for a container with a tty: its pty has it from the start (a
+  // resize sent when attaching could come after the program's first look)
+  consoleSize?: { height: number; width: number };
 }
 
 function storageRoot(ctx: EngineContext): string {
@@ -54,8 +58,7 @@ export async function startContainer(ctx: EngineContext, id: string, opts: Start
   const run = runDir(ctx.paths, record.Id);
   // what a crash may have left: the runtime's state, a mount, an old exit file
   try {
-    containerState(rctx, record.Id);
-    await runtimeDelete(rctx, record.Id, { force: true });
+    await runtimeDelete(rctx, record.Id, { force: true, cgroupsPath: cgroupsPath(record.Id) });
   } catch {
     // nothing there
   }
@@ -73,6 +76,15 @@ export async function startContainer(ctx: EngineContext, id: string, opts: Start
     writeFileSync(record.HostnamePath, hostnameFile(record.Config.Hostname));
     writeFileSync(record.HostsPath, hostsFile({ hostname: record.Config.Hostname, extraHosts: h.ExtraHosts ?? [], hostNetwork }));
     writeFileSync(record.ResolvConfPath, resolvConfFile({ dns: h.Dns, search: h.DnsSearch, options: h.DnsOptions, hostNetwork }));
+    // docker makes a missing working directory (-w, WORKDIR) rather than fail the start; what
+    // cannot be made (a file in the way) is left to the helper's chdir to report
+    if (record.Config.WorkingDir) {
+      try {
+        mkdirSync(secureJoin(rootfs, record.Config.WorkingDir), { recursive: true, mode: 0o755 });
+      } catch {
+        // reported by the chdir
+      }
+    }
     const mounts = prepareMounts(record.Berth.mounts, new VolumeStore(ctx.paths), rootfs);
     const devices = [...(h.Privileged ? allHostDevices() : []), ...h.Devices.map(hostDevice)];
     const spec = buildSpec({
@@ -84,7 +96,8 @@ export async function startContainer(ctx: EngineContext, id: string, opts: Start
       joined: { network: joinedPid(ctx, h.NetworkMode), pid: joinedPid(ctx, h.PidMode), ipc: joinedPid(ctx, h.IpcMode) },
       devices,
       ...(h.Init ? { initPath: TINI } : {}),
-      cgroupsPath: `/berth-${record.Id}`,
+      ...(opts.consoleSize && record.Config.Tty ? { consoleSize: opts.consoleSize } : {}),
+      cgroupsPath: cgroupsPath(record.Id),
     });
     writeFileSync(join(bundleDir(ctx.paths, record.Id), 'config.json'), JSON.stringify(spec));
     mark('engine: bundle written');

@@ -31,6 +31,8 @@ export interface SpecInput {
   // host path of a static tini for --init
   initPath?: string;
   cgroupsPath: string;
+  // the size of the terminal attached at start (-t)
+  consoleSize?: { height: number; width: number };
 }
 
 export const DEFAULT_SHM_SIZE = 64 * 1024 * 1024;
@@ -86,6 +88,7 @@ export function buildSpec(i: SpecInput): Spec {
     ociVersion: OCI_VERSION,
     process: {
       terminal: r.Config.Tty,
+      ...(r.Config.Tty && i.consoleSize ? { consoleSize: i.consoleSize } : {}),
       user: { uid: i.user.uid, gid: i.user.gid, ...(i.user.additionalGids.length ? { additionalGids: i.user.additionalGids } : {}) },
       args,
       env,

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { LinuxSeccomp } from '../../oci/runtime-spec.ts';
-import { CAPABILITIES, capabilityNumber, DOCKER_DEFAULT_CAPS, resolveDockerDefaultProfile } from '../../runtime/index.ts';
+import { capabilityNumber, DOCKER_DEFAULT_CAPS, resolveDockerDefaultProfile } from '../../runtime/index.ts';
+import { hostCapabilities } from './host-capabilities.ts';
 import { UsageError } from '../../lib/errors.ts';
 import type { HostConfig } from '../container-types.ts';
 
@@ -12,15 +13,15 @@ function normalise(name: string, flag: string): string {
 }
 
 // docker's capability arithmetic: its 14 defaults, plus --cap-add, minus --cap-drop ("ALL"
-// works in both); --privileged gives every capability.
-export function capabilitySet(h: HostConfig): string[] {
-  if (h.Privileged) return [...CAPABILITIES];
+// works in both); --privileged gives every capability the host can give (`all`).
+export function capabilitySet(h: HostConfig, all: readonly string[] = hostCapabilities()): string[] {
+  if (h.Privileged) return [...all];
   const add = h.CapAdd ?? [];
   const drop = h.CapDrop ?? [];
   let caps = new Set(DOCKER_DEFAULT_CAPS);
   if (drop.some((d) => d.toUpperCase() === 'ALL')) caps = new Set();
   else for (const d of drop) caps.delete(normalise(d, '--cap-drop'));
-  if (add.some((a) => a.toUpperCase() === 'ALL')) for (const c of CAPABILITIES) caps.add(c);
+  if (add.some((a) => a.toUpperCase() === 'ALL')) for (const c of all) caps.add(c);
   else for (const a of add) caps.add(normalise(a, '--cap-add'));
   return [...caps];
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../../lib/fs/atomic-write.ts';
 import { ConflictError, NotFoundError, UsageError } from '../../lib/errors.ts';
 import { hasErrnoCode } from '../../lib/errno.ts';
-import { lock } from '../../image/store/pid-lock.ts';
+import { lock, tryLock } from '../../image/store/pid-lock.ts';
 import type { ContainerRecord } from '../container-types.ts';
 import { containerDir, containersDir, locksDir, recordPath, type EnginePaths } from '../paths.ts';
 import { VALID_NAME } from '../ids.ts';
@@ -39,6 +39,11 @@ export class ContainerStore {
     } finally {
       release();
     }
+  }
+
+  // The container's lock if no live process holds it (a berth that is starting it, say).
+  tryContainerLock(id: string): (() => void) | undefined {
+    return tryLock(this.#lockFile(id));
   }
 
   async withContainerLock<T>(id: string, fn: () => Promise<T>): Promise<T> {

@@ -19,3 +19,13 @@ test('config rules, then linux.devices, then the defaults', () => {
   assert.equal(isDeviceAccessAllowed(state, 'c', 1, 3, 'rw'), true);
   assert.equal(isDeviceAccessAllowed(state, 'c', 1, 1, 'r'), false);
 });
+
+test('a device the config has its own rule for keeps that rule\'s access (docker --device x:y:r)', () => {
+  const rules = containerDeviceRules({
+    resources: { devices: [{ allow: false, access: 'rwm' }, { allow: true, type: 'c', major: 10, minor: 237, access: 'r' }] },
+    devices: [{ path: '/dev/lc', type: 'c', major: 10, minor: 237 }],
+  });
+  const state = effectiveDeviceState(rules);
+  assert.equal(isDeviceAccessAllowed(state, 'c', 10, 237, 'r'), true);
+  assert.equal(isDeviceAccessAllowed(state, 'c', 10, 237, 'w'), false);
+});

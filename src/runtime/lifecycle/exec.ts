@@ -31,8 +31,9 @@ export interface ExecOptions {
   pidFile?: string;
   consoleSocket?: string;
   preserveFds?: number;
-  // the process's stdin, stdout and stderr (fds of the caller) instead of the caller's own
-  stdio?: [number, number, number];
+  // the process's stdin, stdout and stderr: the caller's (default), or /dev/null ('ignore') for
+  // an engine whose user did not attach them (docker exec without -i, exec -d)
+  stdio?: [number | 'ignore', number | 'ignore', number | 'ignore'];
 }
 
 function parseUser(text: string): { uid: number; gid?: number } {

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, statfsSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, rmSync, statfsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { NotFoundError } from '../../lib/errors.ts';
 import { writeFileAtomic } from '../../lib/fs/atomic-write.ts';
@@ -67,7 +67,18 @@ export async function mountRootfs(o: MountRootfsOptions): Promise<{ rootfs: stri
   if (existsSync(join(rwDir, 'mount.json')) && isMountPoint(rootfs)) {
     return { rootfs, driver: readRootfsRecord(rwDir).driver };
   }
+  const fresh = !existsSync(join(rwDir, 'upper'));
   for (const d of ['', 'rootfs', 'upper', 'work', 'empty', 'empty2']) mkdirSync(join(rwDir, d), { recursive: true, mode: 0o700 });
+  if (fresh) {
+    // The merged root takes its mode and owner from upper/ (and the copy driver's from rootfs/):
+    // the top layer's, as containers/storage does, not rwDir's 0700, which would keep every
+    // user but root out of the container's "/".
+    const top = o.layers.length > 0 ? statSync(o.store.diffDir(o.layers[o.layers.length - 1]!)) : undefined;
+    for (const d of ['upper', 'rootfs']) {
+      chmodSync(join(rwDir, d), top ? top.mode & 0o7777 : 0o755);
+      if (top) chownSync(join(rwDir, d), top.uid, top.gid);
+    }
+  }
 
   let driver: RootfsDriver = o.driver ?? (isOnOverlayfs(rwDir) ? 'copy' : 'overlay');
   const record = (): RootfsRecord => ({ driver, storeRoot: o.store.root, layers: o.layers, readonly: o.readonly ?? false });
