@@ -1,5 +1,7 @@
 import { ConflictError } from '../../lib/errors.ts';
+import { existsSync } from 'node:fs';
 import { mark } from '../../lib/trace.ts';
+import { containerDir } from '../paths.ts';
 import type { EngineContext } from '../engine-context.ts';
 import { VolumeStore } from '../volumes/volume-store.ts';
 import { releaseResources } from './cleanup.ts';
@@ -35,7 +37,8 @@ export async function removeContainer(ctx: EngineContext, ref: string, opts: Rem
   const remove = async (): Promise<void> => {
     await releaseResources(ctx, id);
     mark('rm: resources released');
-    ctx.store.withStoreLock(() => ctx.store.remove(id));
+    // the volumes before the record: once the container's directory is gone, so is all of it
+    // (run --rm waits for that)
     if (opts.volumes) {
       const volumes = new VolumeStore(ctx.paths);
       for (const v of record.Berth.anonymousVolumes) {
@@ -46,6 +49,7 @@ export async function removeContainer(ctx: EngineContext, ref: string, opts: Rem
         }
       }
     }
+    ctx.store.withStoreLock(() => ctx.store.remove(id));
   };
   if (opts.locked) await remove();
   else await ctx.store.withContainerLock(id, remove);
@@ -58,10 +62,12 @@ export async function waitForRemoval(ctx: EngineContext, id: string, graceMs = 5
   const deadline = Date.now() + graceMs;
   for (;;) {
     const r = ctx.store.get(id);
-    if (!r) return;
-    const live = r.State.Status === 'running' || r.State.Status === 'paused' || r.State.Status === 'restarting';
+    // the record goes first, the directory last: gone means the directory
+    if (!r && !existsSync(containerDir(ctx.paths, id))) return;
+    const live = r !== undefined && (r.State.Status === 'running' || r.State.Status === 'paused' || r.State.Status === 'restarting');
     if (!live && Date.now() > deadline) {
-      await removeContainer(ctx, id, { force: true, volumes: true });
+      if (r) await removeContainer(ctx, id, { force: true, volumes: true });
+      else ctx.store.withStoreLock(() => ctx.store.remove(id));
       return;
     }
     await new Promise((res) => setTimeout(res, 10));

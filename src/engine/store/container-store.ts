@@ -88,7 +88,10 @@ export class ContainerStore {
     writeFileAtomic(recordPath(this.paths, r.Id), JSON.stringify(r));
   }
 
+  // The record first: a removal cut short leaves a directory without one, which no command
+  // lists, rather than a record whose files are half gone.
   remove(id: string): void {
+    rmSync(recordPath(this.paths, id), { force: true });
     rmSync(containerDir(this.paths, id), { recursive: true, force: true });
   }
 
