@@ -67,6 +67,46 @@ describe('attach', { concurrency: 4 }, () => {
     assert.equal(await inspectField(name, '{{.State.Status}} {{.State.ExitCode}}'), 'exited 4');
   });
 
+  test('detach keys: ctrl-p ctrl-q leaves attach (status 1, docker\'s message) and run -it (status 0); the container runs on', { skip }, async (t) => {
+    const name = safeName(t);
+    await runBerth(0, 'run', '-d', '-it', '--name', name, 'busybox', 'sh');
+    const p = runBerthPty(['attach', name]);
+    try {
+      await sleep(500);
+      // a ctrl-p followed by something else reaches the shell (as ^P, then the command runs)
+      p.write('\x10echo one-$((1+1))\n');
+      await p.waitFor(/one-2/);
+      p.write('\x10\x11');
+      assert.equal(await p.exited, 1);
+      assert.match(p.output(), /read escape sequence/);
+    } finally {
+      p.kill();
+    }
+    assert.equal(await inspectField(name, '{{.State.Status}}'), 'running');
+    const q = runBerthPty(['attach', '--detach-keys', 'ctrl-a,x', name]);
+    try {
+      await sleep(500);
+      q.write('\x01x');
+      assert.equal(await q.exited, 1);
+    } finally {
+      q.kill();
+    }
+    assert.match((await runBerth(125, 'attach', '--detach-keys', 'ctrl-1', name)).stderr, /invalid --detach-keys "ctrl-1": unknown key "ctrl-1"/);
+    const name2 = safeName(t) + '-run';
+    const r = runBerthPty(['run', '-it', '--name', name2, 'busybox', 'sh']);
+    try {
+      await sleep(800);
+      r.write('echo in-run-$((3+4))\n');
+      await r.waitFor(/in-run-7/);
+      r.write('\x10\x11');
+      assert.equal(await r.exited, 0);
+    } finally {
+      r.kill();
+    }
+    assert.equal(await inspectField(name2, '{{.State.Status}}'), 'running');
+    await runBerth(0, 'rm', '-f', name, name2);
+  });
+
   test('a signal to berth attach goes to the container (--sig-proxy)', { skip }, async (t) => {
     const name = safeName(t);
     await runBerth(0, 'run', '-d', '--name', name, 'busybox', 'sh', '-c', 'trap "echo got-int; exit 9" INT; while true; do echo tick; sleep 0.1; done');

@@ -1,11 +1,20 @@
 import { isatty } from 'node:tty';
 import { signalContainer, type AttachSession, type EngineContext } from '../../engine/index.ts';
 import { FORWARDED_SIGNALS } from '../../lib/proc/signals.ts';
+import { DetachMatcher } from './detach-keys.ts';
 
 // Our side of an attached container: stdin to it (raw on a terminal, with the window size kept
 // in step), and without a terminal our signals forwarded to it (docker's --sig-proxy). Returns
-// the function that undoes all of it.
-export function attachTerminal(engine: EngineContext, id: string, session: AttachSession, o: { tty: boolean; stdin: boolean }): () => void {
+// the function that undoes all of it. With a terminal and stdin, the detach keys (docker's
+// ctrl-p ctrl-q by default) call onDetach instead of reaching the container.
+export interface TerminalOptions {
+  tty: boolean;
+  stdin: boolean;
+  detachKeys?: number[];
+  onDetach?: () => void;
+}
+
+export function attachTerminal(engine: EngineContext, id: string, session: AttachSession, o: TerminalOptions): () => void {
   const undo: (() => void)[] = [];
   if (o.stdin) {
     // only with -i: process.stdin's getter builds a stream (~4 ms of a run)
@@ -14,7 +23,18 @@ export function attachTerminal(engine: EngineContext, id: string, session: Attac
       stdin.setRawMode(true);
       undo.push(() => stdin.setRawMode(false));
     }
-    const onData = (d: Buffer): void => session.stdin(d);
+    const matcher = o.tty && o.onDetach && o.detachKeys?.length ? new DetachMatcher(o.detachKeys) : undefined;
+    let detached = false;
+    const onData = (d: Buffer): void => {
+      if (detached) return;
+      if (!matcher) return session.stdin(d);
+      const r = matcher.feed(d);
+      if (r.forward.length > 0) session.stdin(r.forward);
+      if (r.detach) {
+        detached = true;
+        o.onDetach!();
+      }
+    };
     const onEnd = (): void => session.closeStdin();
     stdin.on('data', onData);
     stdin.on('end', onEnd);

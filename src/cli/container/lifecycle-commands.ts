@@ -4,6 +4,7 @@ import type { CliContext } from '../cli-context.ts';
 import { err, out } from '../render/output.ts';
 import { engineFor } from './engine-for.ts';
 import { attachTerminal } from './attach-terminal.ts';
+import { DEFAULT_DETACH_KEYS, parseDetachKeys } from './detach-keys.ts';
 
 // Commands on several containers: each is tried, each success prints the name it was given (as
 // docker), each failure an "Error: ..." line; the exit status is 1 if any failed.
@@ -21,7 +22,8 @@ async function eachContainer(refs: string[], fn: (ref: string) => Promise<void>)
   return failed ? 1 : 0;
 }
 
-export async function startCommand(ctx: CliContext, refs: string[], o: { attach?: boolean; interactive?: boolean }): Promise<number> {
+export async function startCommand(ctx: CliContext, refs: string[], o: { attach?: boolean; interactive?: boolean; detachKeys?: string }): Promise<number> {
+  const detachKeys = parseDetachKeys(o.detachKeys ?? DEFAULT_DETACH_KEYS);
   const engine = engineFor(ctx);
   if (!o.attach) {
     return eachContainer(refs, async (ref) => {
@@ -45,9 +47,20 @@ export async function startCommand(ctx: CliContext, refs: string[], o: { attach?
       }),
     );
     if (!session) session = await attach(engine, record.Id);
-    const undo = attachTerminal(engine, record.Id, session, { tty: record.Config.Tty, stdin: o.interactive === true && record.Config.OpenStdin });
+    let detached = false;
+    const s = session;
+    const undo = attachTerminal(engine, record.Id, s, {
+      tty: record.Config.Tty,
+      stdin: o.interactive === true && record.Config.OpenStdin,
+      detachKeys,
+      onDetach: () => {
+        detached = true;
+        s.detach();
+      },
+    });
     let code = await session.exit;
     undo();
+    if (detached) return 0;
     await waitForExitRecorded(engine, record.Id).catch(() => {});
     code ??= engine.store.get(record.Id)?.State.ExitCode ?? 1;
     return code;
@@ -61,15 +74,30 @@ function attach(engine: EngineContext, id: string): Promise<AttachSession> {
   return attachToMonitor(enginePaths.attachSocket(engine.paths, id), { stdout: (d) => out(d), stderr: (d) => err(d) });
 }
 
-export async function attachCommand(ctx: CliContext, ref: string, o: { stdin?: boolean }): Promise<number> {
+export async function attachCommand(ctx: CliContext, ref: string, o: { stdin?: boolean; detachKeys?: string }): Promise<number> {
+  const detachKeys = parseDetachKeys(o.detachKeys ?? DEFAULT_DETACH_KEYS);
   const engine = engineFor(ctx);
   try {
     const record = engine.store.resolve(ref);
     if (record.State.Status !== 'running') throw new BerthError('E_CONTAINER_NOT_RUNNING', 'You cannot attach to a stopped container, start it first');
     const session = await attach(engine, record.Id);
-    const undo = attachTerminal(engine, record.Id, session, { tty: record.Config.Tty, stdin: o.stdin !== false && record.Config.OpenStdin });
+    let detached = false;
+    const undo = attachTerminal(engine, record.Id, session, {
+      tty: record.Config.Tty,
+      stdin: o.stdin !== false && record.Config.OpenStdin,
+      detachKeys,
+      onDetach: () => {
+        detached = true;
+        session.detach();
+      },
+    });
     let code = await session.exit;
     undo();
+    // docker attach: the detach keys end it with this message and status 1
+    if (detached) {
+      err('read escape sequence\n');
+      return 1;
+    }
     await waitForExitRecorded(engine, record.Id).catch(() => {});
     code ??= engine.store.get(record.Id)?.State.ExitCode ?? 1;
     return code;

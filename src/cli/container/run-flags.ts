@@ -64,6 +64,7 @@ export function runFlags(c: Command): Command {
     .option('--health-timeout <duration>', 'maximum time to allow one check to run')
     .option('--health-retries <n>', 'consecutive failures needed to report unhealthy')
     .option('--health-start-period <duration>', 'start period for the container to initialize before counting retries')
+    .option('--detach-keys <keys>', 'override the key sequence for detaching a container (default "ctrl-p,ctrl-q")')
     .option('--health-start-interval <duration>', 'time between running the check during the start period')
     .option('--no-healthcheck', 'disable any container-specified HEALTHCHECK')
     .option('--network, --net <mode>', 'network mode: none, host, container:<name|id>', 'none')

@@ -7,6 +7,7 @@ import { engineFor } from './engine-for.ts';
 import { imageForRun } from './image-for-run.ts';
 import { envList, healthcheck, hostConfig, labels, memoryChecks, mounts } from './run-flags.ts';
 import { attachTerminal } from './attach-terminal.ts';
+import { DEFAULT_DETACH_KEYS, parseDetachKeys } from './detach-keys.ts';
 
 // docker's exit codes for run-like commands: 125 when berth fails, 126 when the program cannot
 // be invoked, 127 when it cannot be found, else the program's own status.
@@ -48,6 +49,7 @@ function createRequest(image: string, img: Awaited<ReturnType<typeof imageForRun
 async function create(ctx: CliContext, image: string, cmd: string[], o: Record<string, unknown>): Promise<{ engine: EngineContext; id: string }> {
   // flags first: a bad flag must not cost a pull
   hostConfig(o);
+  if (o['detachKeys'] !== undefined) parseDetachKeys(o['detachKeys'] as string);
   const img = await imageForRun(ctx, image, (o['pull'] as string | undefined) ?? 'missing', o['platform'] as string | undefined);
   mark('run: image resolved');
   const req = createRequest(image, img, cmd, o);
@@ -113,9 +115,21 @@ export async function runCommand(ctx: CliContext, image: string, cmd: string[], 
     out(`${id}\n`);
     return 0;
   }
-  const stopTerminal = attachTerminal(engine, id, session!, { tty: o['tty'] === true, stdin: o['interactive'] === true });
+  let detached = false;
+  const stopTerminal = attachTerminal(engine, id, session!, {
+    tty: o['tty'] === true,
+    stdin: o['interactive'] === true,
+    detachKeys: parseDetachKeys((o['detachKeys'] as string | undefined) ?? DEFAULT_DETACH_KEYS),
+    onDetach: () => {
+      detached = true;
+      session!.detach();
+    },
+  });
   let code = await session!.exit;
   stopTerminal();
+  // docker run: the detach keys leave the container running (the monitor, no longer claimed,
+  // records its exit) and exit 0
+  if (detached) return 0;
   // a stdin write that met the closed socket ends the session before the exit frame is read; the
   // monitor wrote the exit file before it sent the frame
   if (code === undefined) code = readExitFile(engine, id)?.exitCode;
