@@ -4,12 +4,24 @@ import { runCli } from '../src/cli/main.ts';
 
 mark('bundle loaded');
 
+let settled = false;
 runCli(process.argv.slice(2)).then(
   (code) => {
+    settled = true;
     process.exitCode = code;
   },
   (e: unknown) => {
+    settled = true;
     process.stderr.write(`internal error: ${String(e)}\n`);
     process.exitCode = 1;
   },
 );
+
+// Node ends a process whose event loop is empty even while a promise is pending: a command
+// waiting on something that can no longer happen would end half-way through, with status 0.
+// That is a bug, and says so.
+process.on('beforeExit', () => {
+  if (settled) return;
+  process.stderr.write('internal error: the command stopped before it finished (nothing left to wait for)\n');
+  process.exit(1);
+});

@@ -84,8 +84,11 @@ export function attachToMonitor(path: string, handlers: AttachHandlers): Promise
         detach: () => sock.destroy(),
       }),
     );
+    // a failed connect (ECONNREFUSED, ENOENT: the monitor is gone) rejects; an error after the
+    // connect only ends the session (its 'close' settles exit) and this reject does nothing. Not
+    // sock.connecting: Node clears it before it emits the connect error, and a promise that never
+    // settles lets the process end with status 0 half-way through a command
     sock.once('error', (err) => {
-      if (!sock.connecting) return;
       reject(new NotFoundError('E_NOT_ATTACHABLE', `cannot attach: the container's monitor is not listening (${(err as NodeJS.ErrnoException).code ?? err.message})`));
     });
   });

@@ -5,7 +5,7 @@
 // nothing may be left behind.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { berthEnv, cliSkipReason, findLeaks, inspectField, leakCheck, runBerth, safeName, startBerth, waitFor } from '../helpers/berth-cli.ts';
 
@@ -112,6 +112,23 @@ test('a killed berth\'s lock does not wedge the next command', { skip }, async (
   assert.ok(Date.now() - t0 < 10_000, 'the dead owner\'s lock was taken over');
   await waitFor(async () => (await inspectField(name, '{{.State.Status}}')) === 'exited');
   await runBerth(0, 'rm', name);
+});
+
+// The monitor's pid: the container process's parent.
+const parentOf = (pid: number): number => {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+};
+test('kill -9 of a monitor: rm -f still removes the container (its attach socket refuses)', { skip }, async (t) => {
+  const name = safeName(t);
+  const id = (await runBerth(0, 'run', '-d', '--name', name, 'busybox', 'sleep', '60')).stdout.trim();
+  const pid = Number(await inspectField(name, '{{.State.Pid}}'));
+  process.kill(parentOf(pid), 'SIGKILL');
+  // the socket file is left with nobody listening: rm -f's claim of the exit is refused
+  assert.ok(existsSync(join(env!.runroot, 'containers', id, 'attach.sock')));
+  await runBerth(0, 'rm', '-f', name);
+  assert.equal((await runBerth(1, 'inspect', name)).stderr, `Error: No such object: ${name}\n`);
+  assert.deepEqual(traces(id), []);
 });
 
 test('leaves nothing behind', { skip }, () => leakCheck());
