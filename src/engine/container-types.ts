@@ -163,4 +163,8 @@ export interface BerthBookkeeping {
   anonymousVolumes: string[];
   // the pid's start time, to tell a live container process from a reused pid
   pidStartTime: number;
+  // the container's monitor (the process's parent, which becomes the exit command when the
+  // program ends) and its start time: while it lives, the exit is its to record
+  monitorPid?: number;
+  monitorStartTime?: number;
 }

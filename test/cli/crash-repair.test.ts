@@ -119,6 +119,15 @@ const parentOf = (pid: number): number => {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
 };
+const procState = (pid: number): string => {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0]!;
+  } catch {
+    return 'gone';
+  }
+};
+
 test('kill -9 of a monitor: rm -f still removes the container (its attach socket refuses)', { skip }, async (t) => {
   const name = safeName(t);
   const id = (await runBerth(0, 'run', '-d', '--name', name, 'busybox', 'sleep', '60')).stdout.trim();
@@ -129,6 +138,25 @@ test('kill -9 of a monitor: rm -f still removes the container (its attach socket
   await runBerth(0, 'rm', '-f', name);
   assert.equal((await runBerth(1, 'inspect', name)).stderr, `Error: No such object: ${name}\n`);
   assert.deepEqual(traces(id), []);
+});
+
+test('a program gone before its monitor wrote the exit: the next command leaves the exit to the monitor', { skip }, async (t) => {
+  const name = safeName(t);
+  await runBerth(0, 'run', '-d', '--name', name, 'busybox', 'sh', '-c', 'sleep 0.5; exit 3');
+  const pid = Number(await inspectField(name, '{{.State.Pid}}'));
+  const monitor = parentOf(pid);
+  // a stopped monitor cannot reap the program nor write the exit file: the moment after every
+  // exit, made to last
+  process.kill(monitor, 'SIGSTOP');
+  try {
+    await waitFor(() => procState(pid) === 'Z', { what: 'the program to end' });
+    assert.equal(await inspectField(name, '{{.State.Status}}'), 'running', 'not recorded by inspect while the monitor lives');
+  } finally {
+    process.kill(monitor, 'SIGCONT');
+  }
+  await waitFor(async () => (await inspectField(name, '{{.State.Status}}')) === 'exited', { what: 'the exit' });
+  assert.equal(await inspectField(name, '{{.State.ExitCode}}'), '3', 'the exit code the monitor saw');
+  await runBerth(0, 'rm', name);
 });
 
 test('leaves nothing behind', { skip }, () => leakCheck());

@@ -54,6 +54,8 @@ export function markExited(record: ContainerRecord, exit: ExitInfo | undefined, 
     OOMKilled: oomKilled,
   };
   record.Berth.pidStartTime = 0;
+  record.Berth.monitorPid = 0;
+  record.Berth.monitorStartTime = 0;
 }
 
 // docker's restart policies: "always" and "unless-stopped" restart after any exit the user did

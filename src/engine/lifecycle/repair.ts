@@ -6,19 +6,23 @@ import { exitFile, runDir, runtimeRoot } from '../paths.ts';
 import { runtimeContext, type EngineContext } from '../engine-context.ts';
 import { releaseResources } from './cleanup.ts';
 import { isProcessAlive } from './proc-start-time.ts';
-import { readProcStartTime } from './proc-start-time.ts';
+import { readMonitorPid, readProcStartTime } from './proc-start-time.ts';
 import { isMounted } from './start.ts';
 import { recordExitOurselves } from './stop.ts';
 import { removeContainer } from './remove.ts';
 
 // The record says running, but is it? After a crash or a reboot the monitor that would have
-// recorded the exit may be gone. A dead process with no exit file means exactly that (the
-// monitor writes it first); an exit file whose exit command has not caught up in 30 s too.
+// recorded the exit may be gone. While the monitor lives (draining the output, then as the exit
+// command it execs) the exit is its to record, restart policy and all: the program is already
+// reaped and the exit file not yet written for a moment after every exit. A dead process whose
+// monitor is gone with no exit file is a crash; an exit file whose exit command has not caught
+// up in 30 s too.
 // The record says created, but a start left things behind: see repairInterruptedStart.
 export async function refreshRecord(ctx: EngineContext, r: ContainerRecord): Promise<ContainerRecord> {
   if (r.State.Status === 'created') return repairInterruptedStart(ctx, r);
   if (r.State.Status !== 'running' && r.State.Status !== 'paused') return r;
   if (isProcessAlive(r.State.Pid, r.Berth.pidStartTime)) return r;
+  if (r.Berth.monitorPid && isProcessAlive(r.Berth.monitorPid, r.Berth.monitorStartTime ?? 0)) return r;
   let stale = true;
   try {
     stale = Date.now() - statSync(exitFile(ctx.paths, r.Id)).mtimeMs > 30_000;
@@ -60,6 +64,8 @@ async function repairInterruptedStart(ctx: EngineContext, r: ContainerRecord): P
       fresh.State = { ...fresh.State, Status: 'running', Running: true, Pid: state.pid, ExitCode: 0, Error: '', StartedAt: new Date().toISOString() };
       fresh.Berth.manuallyStopped = false;
       fresh.Berth.pidStartTime = readProcStartTime(state.pid);
+      fresh.Berth.monitorPid = readMonitorPid(state.pid);
+      fresh.Berth.monitorStartTime = readProcStartTime(fresh.Berth.monitorPid);
       ctx.store.put(fresh);
       return fresh;
     }

@@ -16,7 +16,7 @@ import { runtimeContext, type EngineContext } from '../engine-context.ts';
 import { VolumeStore } from '../volumes/volume-store.ts';
 import { prepareMounts } from './prepare-mounts.ts';
 import { allHostDevices, hostDevice } from './host-devices.ts';
-import { readProcStartTime } from './proc-start-time.ts';
+import { readMonitorPid, readProcStartTime } from './proc-start-time.ts';
 import { monitorHealth } from '../health/monitor-health.ts';
 import { resetHealth } from '../health/health-state.ts';
 
@@ -117,6 +117,10 @@ export async function startContainer(ctx: EngineContext, id: string, opts: Start
     await runtimeCreate(rctx, { id: record.Id, bundle: bundleDir(ctx.paths, record.Id), monitor });
     mark('engine: container created');
     const created = containerState(rctx, record.Id);
+    // the program's parent is its monitor; read while the program waits at the barrier (a short
+    // one may be gone as soon as it is released)
+    const monitorPid = created.pid ? readMonitorPid(created.pid) : 0;
+    const monitorStartTime = readProcStartTime(monitorPid);
     try {
       await opts.beforeStart?.();
       await runtimeStart(rctx, record.Id);
@@ -142,6 +146,8 @@ export async function startContainer(ctx: EngineContext, id: string, opts: Start
     resetHealth(record, health !== undefined);
     record.Berth.manuallyStopped = false;
     record.Berth.pidStartTime = readProcStartTime(created.pid ?? 0);
+    record.Berth.monitorPid = monitorPid;
+    record.Berth.monitorStartTime = monitorStartTime;
     record.GraphDriver = { Name: 'overlay', Data: { MergedDir: rootfs, UpperDir: join(rw, 'upper'), WorkDir: join(rw, 'work') } };
     ctx.store.put(record);
     return record;
