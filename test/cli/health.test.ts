@@ -128,15 +128,20 @@ test('a paused container is not checked; stop ends the checks and leaves no proc
   assert.equal((await health('h1'))!.Log.map((l) => l.Start).join(), before, 'no check while paused');
   await sb.run(0, 'unpause', 'h1');
   await sb.run(0, 'stop', '-t', '1', 'h1', 'h2', 'h3', 'h4');
+  // a check started just before the stop is killed by its monitor at the exit; on a loaded
+  // machine that can take a moment, so the processes are awaited (10 s at most), not sampled once
+  const checks = (): string[] =>
+    readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
+      try {
+        return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(`${sb.root}\0--runroot`) && readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('healthcheck');
+      } catch {
+        return false;
+      }
+    });
+  await waitFor(async () => checks().length === 0, { timeoutMs: 10_000, what: `no health check process left (${checks().join(', ')})` }).catch(() => undefined);
+  assert.deepEqual(checks(), []);
   await sleep(1500);
-  const checks = readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
-    try {
-      return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(`${sb.root}\0--runroot`) && readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('healthcheck');
-    } catch {
-      return false;
-    }
-  });
-  assert.deepEqual(checks, []);
+  assert.deepEqual(checks(), [], 'no check started after the stop');
   assert.equal(await sb.field('h1', '{{.State.Status}}'), 'exited');
 });
 

@@ -42,8 +42,11 @@ export function registerLimitTests(opts: { cpuset: boolean }): void {
     probes.remove();
     try {
       assert.equal(env.rt('run', '-d', env.id).code, 0);
-      const events = runtimeAsync(env.root, ['events', '--interval', '200ms', env.id]);
-      await new Promise((r) => setTimeout(r, 500));
+      // the hog starts once events has printed its first stats, so the watcher is surely running
+      // (a fixed wait was too short for Node's start-up in the loaded v2 guest: the OOM came first)
+      let eventsOut = '';
+      const events = runtimeAsync(env.root, ['events', '--interval', '200ms', env.id], { onStdout: (all) => (eventsOut = all) });
+      await waitFor(() => eventsOut.includes('\n'), 30_000);
       writeFileSync(join(env.bundle.rootfs, 'tmp', 'go'), '');
       const r = await events;
       const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));

@@ -44,12 +44,16 @@ export function runtime(root: string, args: string[], opts: { input?: string; cw
   }
 }
 
-export function runtimeAsync(root: string, args: string[], opts: { cwd?: string } = {}): Promise<Result> {
+// onStdout sees the output as it comes (a test can wait for a long-running command to be ready)
+export function runtimeAsync(root: string, args: string[], opts: { cwd?: string; onStdout?: (all: string) => void } = {}): Promise<Result> {
   return new Promise((resolve, reject) => {
     const child = spawn(RUNTIME, ['--root', root, ...args], { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      opts.onStdout?.(stdout);
+    });
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));

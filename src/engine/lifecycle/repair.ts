@@ -24,10 +24,19 @@ export async function refreshRecord(ctx: EngineContext, r: ContainerRecord): Pro
   if (isProcessAlive(r.State.Pid, r.Berth.pidStartTime)) return r;
   if (r.Berth.monitorPid && isProcessAlive(r.Berth.monitorPid, r.Berth.monitorStartTime ?? 0)) return r;
   let stale = true;
-  try {
-    stale = Date.now() - statSync(exitFile(ctx.paths, r.Id)).mtimeMs > 30_000;
-  } catch {
-    // no exit file: the monitor never wrote one
+  // The monitor reaps the program, then writes the exit file: between the two the process is
+  // gone and the file not there yet. That window is short, but on a loaded machine long enough to
+  // be seen, so a missing file is awaited for a second before the monitor counts as gone (after a
+  // crash or a reboot, the only time this waits in vain, a second is nothing).
+  for (let waited = 0; ; waited += 20) {
+    try {
+      stale = Date.now() - statSync(exitFile(ctx.paths, r.Id)).mtimeMs > 30_000;
+      break;
+    } catch {
+      // no exit file (yet)
+    }
+    if (waited >= 1000) break;
+    await new Promise((res) => setTimeout(res, 20));
   }
   if (!stale) return r;
   await recordExitOurselves(ctx, r.Id);
