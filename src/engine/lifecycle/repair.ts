@@ -12,22 +12,22 @@ import { recordExitOurselves } from './stop.ts';
 import { removeContainer } from './remove.ts';
 
 // The record says running, but is it? After a crash or a reboot the monitor that would have
-// recorded the exit may be gone. While the monitor lives (draining the output, then as the exit
-// command it execs) the exit is its to record, restart policy and all: the program is already
-// reaped and the exit file not yet written for a moment after every exit. A dead process whose
-// monitor is gone with no exit file is a crash; an exit file whose exit command has not caught
-// up in 30 s too.
+// recorded the exit may be gone. The monitor reaps the program, then (having drained the output,
+// up to a second more) writes the exit file and execs the exit command under its own pid: while
+// it lives, the exit is its to record, restart policy and all. A dead process whose monitor is
+// gone with no exit file is a crash; an exit file whose exit command has not caught up in 30 s
+// too.
 // The record says created, but a start left things behind: see repairInterruptedStart.
 export async function refreshRecord(ctx: EngineContext, r: ContainerRecord): Promise<ContainerRecord> {
   if (r.State.Status === 'created') return repairInterruptedStart(ctx, r);
   if (r.State.Status !== 'running' && r.State.Status !== 'paused') return r;
   if (isProcessAlive(r.State.Pid, r.Berth.pidStartTime)) return r;
-  if (r.Berth.monitorPid && isProcessAlive(r.Berth.monitorPid, r.Berth.monitorStartTime ?? 0)) return r;
+  const monitorKnown = (r.Berth.monitorPid ?? 0) > 0;
+  if (monitorKnown && isProcessAlive(r.Berth.monitorPid!, r.Berth.monitorStartTime ?? 0)) return r;
   let stale = true;
-  // The monitor reaps the program, then writes the exit file: between the two the process is
-  // gone and the file not there yet. That window is short, but on a loaded machine long enough to
-  // be seen, so a missing file is awaited for a second before the monitor counts as gone (after a
-  // crash or a reboot, the only time this waits in vain, a second is nothing).
+  // A record that does not name its monitor (written by an older berth) cannot tell the window
+  // between reaping and the exit file from a crash: a missing file is awaited for a second
+  // before the monitor counts as gone.
   for (let waited = 0; ; waited += 20) {
     try {
       stale = Date.now() - statSync(exitFile(ctx.paths, r.Id)).mtimeMs > 30_000;
@@ -35,7 +35,7 @@ export async function refreshRecord(ctx: EngineContext, r: ContainerRecord): Pro
     } catch {
       // no exit file (yet)
     }
-    if (waited >= 1000) break;
+    if (monitorKnown || waited >= 1000) break;
     await new Promise((res) => setTimeout(res, 20));
   }
   if (!stale) return r;
