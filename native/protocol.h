@@ -111,6 +111,7 @@ enum berth_op {
                              log_max_size, log_max_files; strs: log_path, exit_file, exit command argv... */
   OP_MONITOR_HEALTH = 55, /* ints: interval_ms, start_interval_ms, start_period_ms; strs: check command argv
                              (the monitor runs it on that timer, steps/monitor-health.c) */
+  OP_COPY_WINSIZE = 56,   /* ints: from_fd (a raw fd, not a slot), slot; nothing when from_fd is no terminal */
   OP_BPF_DEVICES = 60,    /* strs: cgroup v2 directory, program (struct bpf_insn[]), license */
 };
 

@@ -43,6 +43,7 @@ int run_step(struct ctx *c, const struct step *s) {
     return 0;
   case OP_PTY_PEER:
   case OP_SET_WINSIZE:
+  case OP_COPY_WINSIZE:
   case OP_SEND_FD:
   case OP_RECV_FD:
   case OP_SETSID:

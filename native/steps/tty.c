@@ -76,6 +76,12 @@ void step_tty(struct ctx *c, const struct step *s) {
     if (ioctl(slot_fd(c, arg_int(c, s, 0)), TIOCSWINSZ, &ws) < 0) fail(c, errno, "setting the console size");
     break;
   }
+  case OP_COPY_WINSIZE: {
+    struct winsize ws;
+    if (!isatty(arg_int(c, s, 0)) || ioctl(arg_int(c, s, 0), TIOCGWINSZ, &ws) < 0) break;
+    if (ioctl(slot_fd(c, arg_int(c, s, 1)), TIOCSWINSZ, &ws) < 0) fail(c, errno, "setting the console size");
+    break;
+  }
   case OP_SEND_FD:
     send_fd_to(c, slot_fd(c, arg_int(c, s, 0)), slot_fd(c, arg_int(c, s, 1)), s->nstr ? s->strs[0] : "",
             s->nstr ? s->lens[0] : 0);

@@ -79,6 +79,7 @@ export const Op = {
   SUBREAPER: 53,
   MONITOR: 54,
   MONITOR_HEALTH: 55,
+  COPY_WINSIZE: 56,
   BPF_DEVICES: 60,
 } as const;
 export type Op = (typeof Op)[keyof typeof Op];

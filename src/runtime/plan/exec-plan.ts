@@ -65,7 +65,7 @@ export function buildExecPlan(spec: Spec, p: Process, input: ExecPlanInput): { p
       b.add(Stage.INIT, Op.SEND_FD, `--console-socket "${input.consoleSocket}"`, [sock, master], ['/dev/ptmx']);
       b.add(Stage.INIT, Op.CLOSE_SLOT, '--console-socket', [sock]);
     } else {
-      addProxySteps(b, master);
+      addProxySteps(b, master, !p.consoleSize);
     }
     b.add(Stage.INIT, Op.CLOSE_SLOT, '--tty', [master]);
   }

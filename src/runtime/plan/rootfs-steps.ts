@@ -229,14 +229,17 @@ export function addTerminalSteps(
     b.add(Stage.INIT, Op.SEND_FD, `--console-socket "${target.consoleSocket}"`, [sock, master], ['/dev/ptmx']);
     b.add(Stage.INIT, Op.CLOSE_SLOT, 'process.terminal', [sock]);
   } else {
-    addProxySteps(b, master);
+    addProxySteps(b, master, !size);
   }
   b.add(Stage.INIT, Op.CLOSE_SLOT, 'process.terminal', [master]);
   return { slave };
 }
 
-// The helper (H) receives the master over a socketpair and proxies it to its own stdio.
-export function addProxySteps(b: PlanBuilder, master: number): void {
+// The helper (H) receives the master over a socketpair and proxies it to its own stdio. Without
+// a consoleSize the pty takes the size of the runtime's own terminal, set by the init before it
+// execs: the helper sets it too, but only once the process may already have asked for it.
+export function addProxySteps(b: PlanBuilder, master: number, sizeFromStdin: boolean): void {
+  if (sizeFromStdin) b.add(Stage.INIT, Op.COPY_WINSIZE, 'process.terminal (the size of the runtime\'s terminal)', [0, master]);
   const ours = b.slot();
   const theirs = b.slot();
   const proxy = b.slot();
