@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from '../lib/random-bytes.ts';
 
 // 64 hex digits, as docker's container ids; shown shortened to 12.
 export function newContainerId(): string {

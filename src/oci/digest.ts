@@ -1,7 +1,7 @@
 // Content digests (OCI image-spec descriptor.md): `algorithm:encoded`. berth computes and stores
 // sha256 only, and accepts sha512 in references. A Digest is branded so that a tag, an image id
 // prefix or a path can never be passed where a verified digest is expected.
-import { createHash } from 'node:crypto';
+import { newSha256 } from '../lib/sha256.ts';
 import { InvalidDigestError } from './digest-error.ts';
 
 export type Digest = string & { readonly __brand: 'Digest' };
@@ -21,7 +21,7 @@ export function parseDigest(value: string): Digest {
 }
 
 export function sha256Digest(data: Uint8Array | string): Digest {
-  return `sha256:${createHash('sha256').update(data).digest('hex')}` as Digest;
+  return `sha256:${newSha256().update(data).digest('hex')}` as Digest;
 }
 
 // The hex part, used for file names in the store.

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statfsSync } from 'node:fs';
 import { arch, cpus, hostname, machine, release, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -98,7 +97,7 @@ function engineId(root: string): string {
   try {
     return readFileSync(file, 'utf8').trim();
   } catch {
-    const id = randomUUID();
+    const id = process.getBuiltinModule('node:crypto').randomUUID();
     try {
       mkdirSync(root, { recursive: true, mode: 0o711 });
       writeFileAtomic(file, `${id}\n`);

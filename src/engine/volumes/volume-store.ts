@@ -1,6 +1,6 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from '../../lib/random-bytes.ts';
 import { writeFileAtomic } from '../../lib/fs/atomic-write.ts';
 import { ConflictError, NotFoundError, UsageError } from '../../lib/errors.ts';
 import { hasErrnoCode } from '../../lib/errno.ts';

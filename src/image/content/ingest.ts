@@ -1,5 +1,6 @@
 import { close, closeSync, createReadStream, fsync, fsyncSync, openSync, rmSync, statSync, write, writeSync, type ReadStream } from 'node:fs';
-import { createHash, type Hash } from 'node:crypto';
+import type { Hash } from 'node:crypto';
+import { newSha256 } from '../../lib/sha256.ts';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { digestHex, type Digest } from '../../oci/digest.ts';
@@ -23,7 +24,7 @@ export class Ingest {
   readonly expected: Digest | undefined;
   readonly path: string;
   readonly #store: IngestTarget;
-  #hash: Hash = createHash('sha256');
+  #hash: Hash = newSha256();
   #fd: number;
   #closed = false;
   #offset: number;
@@ -86,7 +87,7 @@ export class Ingest {
     rmSync(this.path, { force: true });
     this.#fd = openSync(this.path, 'a', 0o644);
     this.#offset = 0;
-    this.#hash = createHash('sha256');
+    this.#hash = newSha256();
   }
 
   // Makes what was written so far durable, for the next attempt (Ctrl-C, network loss).

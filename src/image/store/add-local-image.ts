@@ -1,7 +1,7 @@
 // Adds an image made from local layer tars (docker load, import, the busybox seed): each tar
 // goes into the content store as it is (uncompressed, gzip or zstd), its diff id is measured,
 // then it is unpacked; an OCI manifest is written for it, then the record and its tags.
-import { createHash } from 'node:crypto';
+import { newSha256 } from '../../lib/sha256.ts';
 import { ManifestError } from '../manifest/manifest-error.ts';
 import type { Digest } from '../../oci/digest.ts';
 import { MediaType, type ImageConfig, type ImageManifest } from '../../oci/image-spec.ts';
@@ -23,7 +23,7 @@ export interface StoredLayer {
 // Writes one layer tar (in any compression) into the content store; returns its digests.
 export async function storeLayerBlob(store: ImageStore, source: AsyncIterable<Uint8Array>): Promise<StoredLayer> {
   const ingest = store.blobs.ingest(undefined);
-  const diff = createHash('sha256');
+  const diff = newSha256();
   let diffSize = 0;
   let head: Uint8Array | undefined;
   let size = 0;

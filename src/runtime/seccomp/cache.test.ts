@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileSeccompCached } from './cache.ts';
@@ -20,6 +20,11 @@ test('a cached filter is the compiled one; a different profile gets its own entr
     const [entry] = readdirSync(dir);
     await compileSeccompCached({ ...p, defaultAction: 'SCMP_ACT_LOG' }, dir);
     assert.equal(readdirSync(dir).length, 2);
+    // an entry under the right name but compiled from another profile (a hash collision, or a
+    // planted file) is not used
+    const other = JSON.parse(readFileSync(join(dir, entry!), 'utf8')) as { program: string; source: string };
+    writeFileSync(join(dir, entry!), JSON.stringify({ ...other, program: Buffer.from([1, 2, 3, 4, 5, 6, 7, 8]).toString('base64'), source: other.source.replace('mkdir', 'rmdir') }));
+    assert.deepEqual(Buffer.from((await compileSeccompCached(p, dir)).program), Buffer.from(fresh.program));
     writeFileSync(join(dir, entry!), 'not json');
     assert.deepEqual(Buffer.from((await compileSeccompCached(p, dir)).program), Buffer.from(fresh.program));
   } finally {

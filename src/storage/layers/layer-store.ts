@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import type { Hash } from 'node:crypto';
+import { newSha256 } from '../../lib/sha256.ts';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { BerthError, ConflictError, NotFoundError } from '../../lib/errors.ts';
@@ -113,7 +114,7 @@ class DiskLayerStore implements LayerStore {
       writeFileAtomic(join(dir, 'layer.json'), `${JSON.stringify(info)}\n`, 0o600);
       mkdirSync(join(dir, 'diff'), { mode: 0o755 });
       try {
-        const hash = createHash('sha256');
+        const hash = newSha256();
         const result = await applyLayerTar({ target: join(dir, 'diff'), tar: hashing(o.tar, hash), lowerDirs });
         const actual = `sha256:${hash.digest('hex')}`;
         if (actual !== o.diffId) throw new LayerDigestError(o.chainId, o.diffId, actual);
@@ -256,7 +257,7 @@ function readInfo(dir: string): LayerInfo {
   return JSON.parse(readFileSync(join(dir, 'layer.json'), 'utf8')) as LayerInfo;
 }
 
-async function* hashing(src: AsyncIterable<Uint8Array>, hash: ReturnType<typeof createHash>): AsyncIterable<Uint8Array> {
+async function* hashing(src: AsyncIterable<Uint8Array>, hash: Hash): AsyncIterable<Uint8Array> {
   for await (const chunk of src) {
     hash.update(chunk);
     yield chunk;

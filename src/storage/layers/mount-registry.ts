@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { newSha256 } from '../../lib/sha256.ts';
 import { hasErrnoCode } from '../../lib/errno.ts';
 import { writeFileAtomic } from '../../lib/fs/atomic-write.ts';
 import { isMountPoint } from '../overlay/mount-table.ts';
@@ -15,8 +15,12 @@ export interface MountRecord {
   layers: string[];
 }
 
+// Named by the rwDir itself, which is unique per mount; a path too long for a file name by its
+// hash. Not a hash every time: node:crypto costs ~6 ms to load, and every run mounts a rootfs.
 function recordPath(root: string, rwDir: string): string {
-  return join(root, 'mounts', `${createHash('sha256').update(rwDir).digest('hex').slice(0, 32)}.json`);
+  const plain = encodeURIComponent(rwDir);
+  const name = plain.length <= 200 ? plain : newSha256().update(rwDir).digest('hex');
+  return join(root, 'mounts', `${name}.json`);
 }
 
 // Written atomically but not synced: a record describes a live mount, and no mount outlives a
