@@ -5,6 +5,7 @@
 // plain commands, and whatever a command returns (run-like commands return 125 for engine
 // errors and the container's status otherwise).
 import { createRequire } from 'node:module';
+import { mark } from '../lib/trace.ts';
 import { Command, CommanderError, Option } from 'commander';
 import { BerthError, UsageError, messageOf } from '../lib/errors.ts';
 import { Logger, setLogger, type LogLevel } from '../lib/log.ts';
@@ -132,6 +133,7 @@ export async function runCli(argv: string[]): Promise<number> {
   }
 
   try {
+    mark('cli: program defined');
     await program.parseAsync(argv, { from: 'user' });
     return interrupted ? 130 : exitCode;
   } catch (e) {

@@ -5,6 +5,7 @@ import { NotFoundError, UsageError } from '../../lib/errors.ts';
 import type { ImageConfig } from '../../oci/image-spec.ts';
 import type { CliContext } from '../cli-context.ts';
 import { err } from '../render/output.ts';
+import { mark } from '../../lib/trace.ts';
 
 export interface RunImage {
   id: string;
@@ -18,7 +19,9 @@ export async function imageForRun(ctx: CliContext, name: string, pull: string, p
   if (!['missing', 'always', 'never'].includes(pull)) throw new UsageError(`invalid pull option: '${pull}': must be one of "always", "missing" or "never"`);
   // the layer store (and koffi with it) only for a pull
   let store = await openImageStore(ctx.root);
+  mark('run: image store opened');
   let record = pull === 'always' ? undefined : store.find(name);
+  mark('run: image found');
   if (!record) {
     store = await openImageStore(ctx.root, { layers: true });
     if (pull === 'never') throw new NotFoundError('E_NO_SUCH_IMAGE', `No such image: ${name}`);

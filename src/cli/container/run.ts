@@ -48,6 +48,7 @@ function createRequest(image: string, img: Awaited<ReturnType<typeof imageForRun
 
 async function create(ctx: CliContext, image: string, cmd: string[], o: Record<string, unknown>): Promise<{ engine: EngineContext; id: string }> {
   // flags first: a bad flag must not cost a pull
+  mark('run: action');
   hostConfig(o);
   if (o['detachKeys'] !== undefined) parseDetachKeys(o['detachKeys'] as string);
   const img = await imageForRun(ctx, image, (o['pull'] as string | undefined) ?? 'missing', o['platform'] as string | undefined);

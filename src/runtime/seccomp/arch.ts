@@ -9,7 +9,10 @@ import { X86_SYSCALLS } from './syscalls/x86.ts';
 import { AARCH64_SYSCALLS } from './syscalls/aarch64.ts';
 import { ARM_SYSCALLS } from './syscalls/arm.ts';
 
-export type SeccompArch = 'x86_64' | 'x86' | 'x32' | 'aarch64' | 'arm';
+import type { SeccompArch } from './native-arch.ts';
+
+export type { SeccompArch } from './native-arch.ts';
+export { nativeSeccompArch } from './native-arch.ts';
 
 // <linux/audit.h>: EM_* | __AUDIT_ARCH_64BIT (0x80000000) | __AUDIT_ARCH_LE (0x40000000)
 export const AUDIT_ARCH_X86_64 = 0xc000003e;
@@ -66,19 +69,3 @@ export const FOREIGN_SPEC_ARCHES: ReadonlySet<string> = new Set([
   'SCMP_ARCH_S390X', 'SCMP_ARCH_PARISC', 'SCMP_ARCH_PARISC64', 'SCMP_ARCH_RISCV64', 'SCMP_ARCH_LOONGARCH64',
   'SCMP_ARCH_M68K', 'SCMP_ARCH_SH', 'SCMP_ARCH_SHEB',
 ]);
-
-// The ABI of the machine berth runs on, from Node's process.arch.
-export function nativeSeccompArch(nodeArch: string = process.arch): SeccompArch | undefined {
-  switch (nodeArch) {
-    case 'x64':
-      return 'x86_64';
-    case 'ia32':
-      return 'x86';
-    case 'arm64':
-      return 'aarch64';
-    case 'arm':
-      return 'arm';
-    default:
-      return undefined;
-  }
-}

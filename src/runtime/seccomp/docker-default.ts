@@ -11,7 +11,7 @@
 // arm, ...), minKernel against the host kernel.
 import { release } from 'node:os';
 import type { LinuxSeccomp, LinuxSeccompArg, LinuxSyscall } from '../../oci/runtime-spec.ts';
-import { nativeSeccompArch, type SeccompArch } from './arch.ts';
+import { nativeSeccompArch, type SeccompArch } from './native-arch.ts';
 
 export interface DockerCondition {
   caps?: string[];
