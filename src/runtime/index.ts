@@ -12,7 +12,7 @@ export { containerState, listContainers, containerPids, type StateReport } from 
 export { defaultSpec } from './default-spec.ts';
 export { updateContainer } from './lifecycle/update.ts';
 export { pauseContainer, resumeContainer } from './lifecycle/pause.ts';
-export { statsEvent, oomKillCount, oomKillCountAt } from './lifecycle/events.ts';
+export { statsEvent, statsEventAt, oomKillCount, oomKillCountAt } from './lifecycle/events.ts';
 export type { MonitorOptions, MonitorHealth } from './plan/create-plan.ts';
 // The same monitor for a container that runc or crun makes: loaded on first use, since re-exports
 // here are evaluated with the façade and berth's own containers never need it.

@@ -41,7 +41,7 @@ export interface RuntimeDriver {
   // the process's exit code (0 once started, for detach)
   exec(opts: ExecOptions): Promise<number>;
   // one event of runc's `events --stats` shape
-  stats(id: string): Promise<string>;
+  stats(id: string, cgroupsPath: string): Promise<string>;
   // read after the exit and before delete
   oomKillCount(id: string, cgroupsPath: string): Promise<number>;
   pids(id: string): Promise<number[]>;

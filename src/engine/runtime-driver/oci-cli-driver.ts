@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { monitorExternalRuntime, oomKillCountAt, type ExecOptions } from '../../runtime/index.ts';
+import { monitorExternalRuntime, oomKillCountAt, statsEventAt, type ExecOptions } from '../../runtime/index.ts';
 import { BerthError, ExecError } from '../../lib/errors.ts';
 import type { RuntimeDriver, RuntimeName } from './driver.ts';
 import { ociCall, runOciCli, runtimeMessage } from './oci-cli.ts';
@@ -117,7 +117,8 @@ export function ociCliDriver(name: Exclude<RuntimeName, 'berth'>, stateRoot: str
         rmSync(logFile, { force: true });
       }
     },
-    stats: (id) => call('events', ['--stats', id]),
+    // crun has no `events`: its cgroups are read where the config placed them
+    stats: async (id, cgroupsPath) => (name === 'crun' ? statsEventAt(cgroupsPath, id) : call('events', ['--stats', id])),
     oomKillCount: async (id, cgroupsPath) => oomKillCountAt(cgroupsPath, id),
     pids: async (id) => JSON.parse(await call('ps', ['--format', 'json', id])) as number[],
   };

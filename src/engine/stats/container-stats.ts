@@ -3,6 +3,7 @@ import { totalmem } from 'node:os';
 import type { ContainerRecord } from '../container-types.ts';
 import type { EngineContext } from '../engine-context.ts';
 import { driverFor } from '../runtime-driver/index.ts';
+import { cgroupsPath } from '../paths.ts';
 import { systemCpuUsage } from './system-cpu.ts';
 
 // One reading of a container's usage, the numbers `docker stats` is computed from (the parts of
@@ -72,7 +73,7 @@ export async function sampleContainerStats(ctx: EngineContext, r: ContainerRecor
   if (r.State.Status !== 'running' && r.State.Status !== 'paused') return zeroSample(r);
   let data: RuncStats;
   try {
-    data = (JSON.parse(await (await driverFor(ctx, r)).stats(r.Id)) as { data: RuncStats }).data;
+    data = (JSON.parse(await (await driverFor(ctx, r)).stats(r.Id, cgroupsPath(r.Id))) as { data: RuncStats }).data;
   } catch {
     // it stopped between the record and the cgroup read
     return zeroSample(r);

@@ -48,6 +48,12 @@ export function oomKillCount(ctx: RuntimeContext, id: string): number {
   }
 }
 
+// The same event for a container another runtime placed by the same cgroupfs rules (crun has no
+// `events` verb): its cgroups are found from the config's cgroupsPath.
+export function statsEventAt(cgroupsPath: string, id: string): string {
+  return formatStatsEvent(id, createCgroupManager(resolveCgroupDirs(hostCgroupLayout(), cgroupsPath, id)).stats());
+}
+
 // The same count for a container another runtime (runc, crun) placed by the same cgroupfs rules:
 // its cgroups are found from the config's cgroupsPath, read before that runtime deletes them.
 export function oomKillCountAt(cgroupsPath: string, id: string): number {
