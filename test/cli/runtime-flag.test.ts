@@ -143,10 +143,17 @@ test('an unknown runtime: docker\'s words, 125, nothing made', { skip }, async (
   assert.equal((await runBerth(0, 'ps', '-aq')).stdout, '');
 });
 
-test('a runtime that is not installed is named, 125, nothing made', { skip }, async () => {
+test('a runtime that is not installed is named, 125, nothing made', { skip }, async (t) => {
   const r = await runBerth({ exit: 125, env: { PATH: '/nonexistent' } }, 'run', '--rm', '--runtime', 'runc', 'busybox', 'true');
   assert.match(r.stderr, /^Error: runtime "runc" is not installed: no executable "runc" in PATH/);
   assert.equal((await runBerth(0, 'ps', '-aq')).stdout, '');
+  // gone after the container was created: start says so and leaves it created
+  const name = safeName(t);
+  await runBerth(0, 'create', '--name', name, '--runtime', 'runc', 'busybox', 'true');
+  const start = await runBerth({ exit: 1, env: { PATH: '/nonexistent' } }, 'start', name);
+  assert.match(start.stderr, /runtime "runc" is not installed/);
+  assert.equal(await inspectField(name, '{{.State.Status}}'), 'created');
+  await runBerth(0, 'rm', name);
 });
 
 test('kill -9 of berth run --runtime runc midway: the next command repairs it through runc', { skip }, async (t) => {

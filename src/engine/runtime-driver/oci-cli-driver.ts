@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { monitorExternalRuntime, oomKillCountAt, statsEventAt, type ExecOptions } from '../../runtime/index.ts';
-import { BerthError, ExecError } from '../../lib/errors.ts';
+import { BerthError, ExecError, SystemError } from '../../lib/errors.ts';
 import type { RuntimeDriver, RuntimeName } from './driver.ts';
 import { ociCall, runOciCli, runtimeMessage } from './oci-cli.ts';
 import { requireRuntimeBinary } from './runtime-binaries.ts';
@@ -86,9 +86,11 @@ export function ociCliDriver(name: Exclude<RuntimeName, 'berth'>, stateRoot: str
         if (consoleSocket) rmSync(consoleSocket, { force: true });
         // what a failed create left (runc removes most of it itself)
         await driver.delete(req.id, '').catch(() => {});
+        // no errno: the runtime ran and refused, in its own words; with one, a call of the
+        // monitor's failed (the runtime's program could not be executed, say) and says so
         const prefix = `${name} create: `;
-        const msg = (err as Error).message;
-        throw msg.startsWith(prefix) ? createError(name, msg.slice(prefix.length)) : err;
+        const said = err instanceof SystemError && err.errno === '' && err.message.startsWith(prefix);
+        throw said ? createError(name, err.message.slice(prefix.length)) : err;
       }
     },
     start: async (id) => void (await call('start', [id])),
@@ -111,7 +113,7 @@ export function ociCliDriver(name: Exclude<RuntimeName, 'berth'>, stateRoot: str
       const stdio = opts.stdio ? opts.stdio.map((s) => (s === 'ignore' ? 'ignore' : s)) : ['inherit', 'inherit', 'inherit'];
       const logFile = scratchPath(stateRoot, `exec-${process.pid}-${Date.now()}.log`);
       try {
-        const r = await runOciCli([bin, '--root', stateRoot, '--log', logFile, '--log-format', 'json', 'exec', ...execArgs(opts)], { stdio: stdio as ['inherit'] });
+        const r = await runOciCli([bin, '--root', stateRoot, '--log', logFile, '--log-format', 'json', 'exec', ...execArgs(opts)], { stdio: stdio as ['inherit'], relaySignals: true });
         return execFailureCode(r.code, logFile);
       } finally {
         rmSync(logFile, { force: true });
