@@ -124,6 +124,18 @@ test('--restart on-failure:2 restarts under runc', { skip }, async (t) => {
   await runBerth(0, 'rm', name);
 });
 
+test('health checks run in the runc container; an OOM kill is recorded', { skip }, async (t) => {
+  const name = safeName(t, 'health');
+  await runBerth(0, 'run', '-d', '--name', name, '--runtime', 'runc', '--health-cmd', 'test -d /proc/1', '--health-interval', '1s', 'busybox', 'sleep', '100');
+  await waitFor(async () => (await inspectField(name, '{{.State.Health.Status}}')) === 'healthy', { what: 'healthy' });
+  await runBerth(0, 'rm', '-f', name);
+  // the memory cgroup's counter is read before runc deletes the cgroup
+  const oom = safeName(t, 'oom');
+  await runBerth(137, 'run', '--name', oom, '--runtime', 'runc', '-m', '8m', '--memory-swap', '8m', 'busybox', 'sh', '-c', 'x=$(head -c 40000000 /dev/zero | tr "\\0" a); echo survived');
+  assert.equal(await inspectField(oom, '{{.State.OOMKilled}} {{.State.ExitCode}}'), 'true 137');
+  await runBerth(0, 'rm', oom);
+});
+
 test('the default stays berth\'s own runtime; info lists the runtimes found', { skip }, async (t) => {
   const name = safeName(t);
   await runBerth(0, 'create', '--name', name, 'busybox', 'true');
