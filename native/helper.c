@@ -197,6 +197,16 @@ int main(int argc, char **argv) {
 
   run_stage(&c, STAGE_PARENT_PRE);
   if (c.plan.flags & PLAN_FLAG_NO_PROCESS) _exit(0);
+  if (c.plan.flags & PLAN_FLAG_EXTERNAL_RUNTIME) {
+    /* the runtime's create ran among the PARENT_PRE steps and left us its init's pid */
+    int32_t pid32 = c.child;
+    send_msg(&c, MSG_PID, -1, 0, &pid32, sizeof pid32);
+    run_stage(&c, STAGE_PARENT_POST);
+    send_msg(&c, MSG_CREATED, -1, 0, NULL, 0);
+    close(c.sync_fd);
+    c.sync_fd = -1;
+    run_monitor(&c, c.child);
+  }
 
   /* H <-> S1: S1 waits for its maps and cgroups; S1 answers with the pid of S2.
    * H -> S2: S2 waits until H has announced its pid, so MSG_PID is the first thing node reads. */

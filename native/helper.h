@@ -76,5 +76,8 @@ int health_reaped(pid_t p);
 void health_stop(void);
 __attribute__((noreturn)) void run_monitor(struct ctx *c, pid_t child);
 void send_fd_to(struct ctx *c, int sock, int fd, const char *name, size_t namelen);
+int recv_one_fd(int sock);
+/* steps/runtime-spawn.c: an external OCI runtime's create, the helper staying as the monitor */
+void step_spawn_runtime(struct ctx *c, const struct step *s);
 
 #endif

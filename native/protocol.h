@@ -36,6 +36,9 @@
 #define BERTH_MAX_SLOTS 64
 /* plan.flags: run the PARENT_PRE steps only and exit (cgroup updates need no container process) */
 #define PLAN_FLAG_NO_PROCESS 1u
+/* plan.flags: an external OCI runtime (runc, crun) makes the container in an OP_SPAWN_RUNTIME step;
+ * the helper clones nothing and stays as its monitor (steps/runtime-spawn.c) */
+#define PLAN_FLAG_EXTERNAL_RUNTIME 2u
 
 enum berth_stage {
   STAGE_PARENT_PRE = 1,
@@ -112,6 +115,9 @@ enum berth_op {
   OP_MONITOR_HEALTH = 55, /* ints: interval_ms, start_interval_ms, start_period_ms; strs: check command argv
                              (the monitor runs it on that timer, steps/monitor-health.c) */
   OP_COPY_WINSIZE = 56,   /* ints: from_fd (a raw fd, not a slot), slot; nothing when from_fd is no terminal */
+  OP_SPAWN_RUNTIME = 57,  /* ints: stdin_slot, stdout_slot, stderr_slot, console_listen_slot (-1: none),
+                             pty_slot (receives the console's master), error_slot (read end of where
+                             the runtime's stderr goes); strs: pid_file, argv... (steps/runtime-spawn.c) */
   OP_BPF_DEVICES = 60,    /* strs: cgroup v2 directory, program (struct bpf_insn[]), license */
 };
 

@@ -38,6 +38,9 @@ int run_step(struct ctx *c, const struct step *s) {
   case OP_MONITOR:
     step_monitor_config(c, s);
     return 0;
+  case OP_SPAWN_RUNTIME:
+    step_spawn_runtime(c, s);
+    return 0;
   case OP_MONITOR_HEALTH:
     step_monitor_health(c, s);
     return 0;

@@ -36,7 +36,8 @@ void send_fd_to(struct ctx *c, int sock, int fd, const char *name, size_t namele
   if (sendmsg(sock, &msg, MSG_NOSIGNAL) < 0) fail(c, errno, "sending the terminal to the console socket");
 }
 
-static int recv_fd(struct ctx *c, int sock) {
+/* One fd sent by SCM_RIGHTS, or -1: errno says why (EPROTO for a message without one). */
+int recv_one_fd(int sock) {
   char data[256];
   char cbuf[CMSG_SPACE(sizeof(int))];
   struct iovec iov = {data, sizeof data};
@@ -49,12 +50,22 @@ static int recv_fd(struct ctx *c, int sock) {
   ssize_t n;
   do n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
   while (n < 0 && errno == EINTR);
-  if (n <= 0) _exit(1); /* the container side failed and reported why */
-  struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-  if (!cm || cm->cmsg_type != SCM_RIGHTS) fail(c, EPROTO, "internal error: no fd in the terminal message");
+  if (n < 0) return -1;
+  struct cmsghdr *cm = n > 0 ? CMSG_FIRSTHDR(&msg) : NULL;
+  if (!cm || cm->cmsg_type != SCM_RIGHTS) {
+    errno = n == 0 ? EPIPE : EPROTO;
+    return -1;
+  }
   int fd;
   memcpy(&fd, CMSG_DATA(cm), sizeof fd);
   return fd;
+}
+
+static int recv_fd(struct ctx *c, int sock) {
+  int fd = recv_one_fd(sock);
+  if (fd >= 0) return fd;
+  if (errno != EPROTO) _exit(1); /* the container side failed and reported why */
+  fail(c, EPROTO, "internal error: no fd in the terminal message");
 }
 
 void step_tty(struct ctx *c, const struct step *s) {

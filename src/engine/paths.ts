@@ -21,6 +21,10 @@ export const attachSocket = (p: EnginePaths, id: string): string => join(p.runro
 export const exitFile = (p: EnginePaths, id: string): string => join(p.runroot, 'containers', id, 'exit.json');
 export const monitorErrorLog = (p: EnginePaths, id: string): string => join(p.runroot, 'containers', id, 'monitor.log');
 export const runtimeRoot = (p: EnginePaths): string => join(p.runroot, 'runtime');
+// --runtime runc|crun: their --root, apart from the system's own state (and from each other)
+export const externalRuntimeRoot = (p: EnginePaths, name: string): string => join(p.runroot, name);
+// where the runtime a record names keeps a container's state
+export const runtimeStateDir = (p: EnginePaths, runtime: string, id: string): string => join(runtime === 'runc' || runtime === 'crun' ? externalRuntimeRoot(p, runtime) : runtimeRoot(p), id);
 export const locksDir = (p: EnginePaths): string => join(p.runroot, 'locks');
 export const volumesDir = (p: EnginePaths): string => join(p.root, 'volumes');
 

@@ -12,8 +12,15 @@ export { containerState, listContainers, containerPids, type StateReport } from 
 export { defaultSpec } from './default-spec.ts';
 export { updateContainer } from './lifecycle/update.ts';
 export { pauseContainer, resumeContainer } from './lifecycle/pause.ts';
-export { statsEvent, oomKillCount } from './lifecycle/events.ts';
+export { statsEvent, statsEventAt, oomKillCount, oomKillCountAt } from './lifecycle/events.ts';
 export type { MonitorOptions, MonitorHealth } from './plan/create-plan.ts';
+// The same monitor for a container that runc or crun makes: loaded on first use, since re-exports
+// here are evaluated with the façade and berth's own containers never need it.
+import type { ExternalMonitorInput } from './plan/external-monitor-plan.ts';
+export type { ExternalMonitorInput };
+export async function monitorExternalRuntime(input: ExternalMonitorInput & { errorLog: string }): Promise<number> {
+  return (await import('./lifecycle/external-monitor.ts')).monitorExternalRuntime(input);
+}
 // docker's defaults and the capability table, for the engine's config.json
 export { CAPABILITIES, capabilityNumber } from './capabilities.ts';
 export { DOCKER_DEFAULT_CAPS, DOCKER_DEFAULT_MASKED_PATHS, DOCKER_DEFAULT_READONLY_PATHS, dockerDefaultMaskedPaths } from './docker-defaults.ts';

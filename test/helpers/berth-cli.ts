@@ -419,7 +419,12 @@ export function findLeaks(e?: BerthEnv, id?: string): LeakReport {
     mounts: mountsUnder(env.base),
     cgroups: cgroupsOf(id === undefined ? env.ids : [id]),
     processes: processesOf(env.base).filter((p) => id === undefined || p.links.some(mine)).map((p) => `${p.pid} ${p.what}`),
-    runtimeState: [...entries(join(env.runroot, 'runtime'), /^[^.]/).map((n) => `runtime/${n}`), ...entries(join(env.runroot, 'containers')).map((n) => `containers/${n}`)],
+    runtimeState: [
+      ...entries(join(env.runroot, 'runtime'), /^[^.]/).map((n) => `runtime/${n}`),
+      ...entries(join(env.runroot, 'containers')).map((n) => `containers/${n}`),
+      // --runtime runc|crun: their state roots, and the console sockets and exec logs beside them
+      ...['runc', 'crun', 'runc-tmp', 'crun-tmp'].flatMap((d) => entries(join(env.runroot, d)).map((n) => `${d}/${n}`)),
+    ],
     anonymousVolumes: entries(join(env.root, 'volumes'), /^[0-9a-f]{64}$/),
   };
   if (id !== undefined) {

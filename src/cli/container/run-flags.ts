@@ -4,6 +4,7 @@ import { UsageError } from '../../lib/errors.ts';
 import { parseBytes, parseDuration } from '../../lib/units.ts';
 import type { DeviceMapping, HostConfig, RestartPolicy, Ulimit } from '../../engine/container-types.ts';
 import type { HealthConfig } from '../../oci/image-spec.ts';
+import { requireRuntimeBinary, runtimeName } from '../../engine/runtime-driver/runtime-binaries.ts';
 import { parseBind, parseMountFlag, parseTmpfs, type ParsedBind } from '../../engine/spec/parse-mounts.ts';
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
@@ -201,8 +202,9 @@ export function hostConfig(o: Record<string, unknown>): HostConfig {
   if (logOpts['max-file'] && !/^[1-9]\d*$/.test(logOpts['max-file'])) throw new UsageError(`invalid value "${logOpts['max-file']}" for --log-opt max-file: expected a positive integer`);
   const userns = s('userns');
   if (userns && userns !== 'host') throw new UsageError(`invalid argument "${userns}" for "--userns" flag: only "host" is supported (berth has no user namespace remapping yet)`);
-  const runtime = s('runtime');
-  if (runtime && runtime !== 'berth' && runtime !== 'berth-runtime') throw new UsageError(`unknown or invalid runtime name: ${runtime} (berth runs its own runtime; runc and crun are not supported yet)`);
+  const runtime = runtimeName(s('runtime'));
+  // a runtime that is not installed is refused before anything is made or pulled
+  if (runtime !== 'berth') requireRuntimeBinary(runtime);
   const autoRemove = o['rm'] === true;
   const cpus = s('cpus');
   let nanoCpus = 0;
@@ -241,7 +243,7 @@ export function hostConfig(o: Record<string, unknown>): HostConfig {
     ReadonlyRootfs: o['readOnly'] === true,
     SecurityOpt: l('securityOpt').length ? l('securityOpt') : null,
     ShmSize: s('shmSize') ? parseBytes(s('shmSize')!, '--shm-size') : 64 * 1024 * 1024,
-    Runtime: 'berth',
+    Runtime: runtime,
     Init: o['init'] === true ? true : null,
     ...(Object.keys(tmpfs).length ? { Tmpfs: tmpfs } : {}),
     ...(l('mount').length ? { Mounts: l('mount').map((m) => { const { createSource, ...p } = parseMountFlag(m); void createSource; return p; }) } : {}),

@@ -5,6 +5,7 @@ import type { CliContext } from '../cli-context.ts';
 import { err, out } from '../render/output.ts';
 import { engineFor } from './engine-for.ts';
 import { imageForRun } from './image-for-run.ts';
+import { UnknownRuntimeError } from '../../engine/runtime-driver/runtime-binaries.ts';
 import { envList, healthcheck, hostConfig, labels, memoryChecks, mounts } from './run-flags.ts';
 import { attachTerminal } from './attach-terminal.ts';
 import { DEFAULT_DETACH_KEYS, parseDetachKeys } from './detach-keys.ts';
@@ -12,7 +13,9 @@ import { DEFAULT_DETACH_KEYS, parseDetachKeys } from './detach-keys.ts';
 // docker's exit codes for run-like commands: 125 when berth fails, 126 when the program cannot
 // be invoked, 127 when it cannot be found, else the program's own status.
 export function exitCodeFor(e: unknown): number {
-  err(`Error: ${e instanceof BerthError ? e.message : `internal error: ${messageOf(e)}`}\n`);
+  // docker's daemon refuses an unknown runtime in these words, and its CLI prefixes them so
+  if (e instanceof UnknownRuntimeError) err(`berth: Error response from daemon: ${e.message}.\n`);
+  else err(`Error: ${e instanceof BerthError ? e.message : `internal error: ${messageOf(e)}`}\n`);
   if (e instanceof ExecError) return e.reason === 'not-found' ? 127 : 126;
   return 125;
 }

@@ -128,7 +128,7 @@ export async function statsCommand(ctx: CliContext, named: string[], o: StatsOpt
   const render = (list: { given: string; sample: StatsSample }[]): string =>
     renderFormatted(o.format, list.map((t) => new StatsRow(t.given, t.sample, cpuPercent(previous.get(t.sample.id), t.sample), o.noTrunc !== true)), { headers: HEADERS, defaultTable: DEFAULT_TABLE });
   const sampleAll = async (): Promise<{ given: string; sample: StatsSample }[]> =>
-    (await targets(engine, named, o)).map((t) => ({ given: t.given, sample: sampleContainerStats(engine, t.record) }));
+    Promise.all((await targets(engine, named, o)).map(async (t) => ({ given: t.given, sample: await sampleContainerStats(engine, t.record) })));
   const remember = (list: { sample: StatsSample }[]): void => {
     for (const t of list) previous.set(t.sample.id, t.sample);
   };

@@ -1,9 +1,9 @@
 import { closeSync, openSync, readFileSync, readSync, rmSync, fstatSync } from 'node:fs';
 import { join } from 'node:path';
-import { execProcess } from '../../runtime/index.ts';
 import { messageOf } from '../../lib/errors.ts';
 import type { ContainerRecord, HealthState } from '../container-types.ts';
-import { runtimeContext, type EngineContext } from '../engine-context.ts';
+import type { EngineContext } from '../engine-context.ts';
+import { driverFor } from '../runtime-driver/index.ts';
 import { runDir } from '../paths.ts';
 import { resolveUser } from '../spec/user.ts';
 import { effectiveHealth, goDuration, MAX_OUTPUT, type EffectiveHealth } from './health-config.ts';
@@ -58,7 +58,7 @@ async function probe(ctx: EngineContext, r: ContainerRecord, h: EffectiveHealth)
     }
     let code: number;
     try {
-      code = await execProcess(runtimeContext(ctx), {
+      code = await (await driverFor(ctx, r)).exec({
         id: r.Id,
         args: h.command,
         tty: false,

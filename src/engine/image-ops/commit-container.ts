@@ -7,11 +7,11 @@ import { addLocalImage, storeLayerBlob, type StoredLayer } from '../../image/sto
 import { openImageStore } from '../../image/store/open-image-store.ts';
 import type { ImageConfig, ImageRunConfig } from '../../oci/image-spec.ts';
 import type { Digest } from '../../oci/digest.ts';
-import { pauseContainer as runtimePause, resumeContainer as runtimeResume } from '../../runtime/index.ts';
 import { NotFoundError } from '../../lib/errors.ts';
 import { changes, diffTar, encodeTarHeader, TarReader } from '../../storage/index.ts';
 import type { ContainerRecord } from '../container-types.ts';
-import { runtimeContext, type EngineContext } from '../engine-context.ts';
+import type { EngineContext } from '../engine-context.ts';
+import { driverFor } from '../runtime-driver/index.ts';
 import { rwDir } from '../paths.ts';
 import { refreshRecord } from '../lifecycle/repair.ts';
 import { stubPaths } from '../fs/mount-stubs.ts';
@@ -87,14 +87,14 @@ export async function commitContainer(ctx: EngineContext, ref: string, o: Commit
   if (!base) throw new NotFoundError('E_NO_SUCH_IMAGE', `the image ${r.Image} of container ${r.Name.slice(1)} is no longer in the store`);
   const baseConfig = readConfig(store, base);
   const run = imageRunConfig(r, baseConfig.config ?? {}, o.changes ?? []);
-  const rctx = runtimeContext(ctx);
+  const driver = await driverFor(ctx, r);
   const pause = o.pause && r.State.Status === 'running';
-  if (pause) await runtimePause(rctx, r.Id);
+  if (pause) await driver.pause(r.Id);
   let layer: StoredLayer;
   try {
     layer = await storeLayerBlob(store, layerTar(rwDir(ctx.paths, r.Id)));
   } finally {
-    if (pause) await runtimeResume(rctx, r.Id).catch(() => {});
+    if (pause) await driver.resume(r.Id).catch(() => {});
   }
   const empty = layer.diffId === EMPTY_LAYER_DIFF_ID;
   const created = new Date().toISOString();

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { containerPids } from '../../runtime/index.ts';
 import { BerthError, ConflictError, UsageError } from '../../lib/errors.ts';
-import { runtimeContext, type EngineContext } from '../engine-context.ts';
+import type { EngineContext } from '../engine-context.ts';
+import { driverFor } from '../runtime-driver/index.ts';
 import { refreshRecord } from '../lifecycle/repair.ts';
 
 export interface TopResult {
@@ -18,7 +18,7 @@ export async function containerTop(ctx: EngineContext, ref: string, psArgs: stri
   const r = await refreshRecord(ctx, ctx.store.resolve(ref));
   if (r.State.Status === 'restarting') throw new ConflictError('E_CONTAINER_RESTARTING', `Container ${r.Id} is restarting, wait until the container is running`);
   if (r.State.Status !== 'running' && r.State.Status !== 'paused') throw new ConflictError('E_CONTAINER_NOT_RUNNING', `container ${r.Id} is not running`);
-  const pids = containerPids(runtimeContext(ctx), r.Id);
+  const pids = await (await driverFor(ctx, r)).pids(r.Id);
   let ps = spawnSync('ps', [...args, `-q${pids.join(',')}`], { encoding: 'utf8', maxBuffer: 1 << 26 });
   if (ps.status !== 0) ps = spawnSync('ps', args, { encoding: 'utf8', maxBuffer: 1 << 26 });
   if (ps.error) throw new BerthError('E_PS_FAILED', `ps: ${ps.error.message}`);

@@ -1,9 +1,9 @@
 import { readFileSync, rmSync } from 'node:fs';
-import { deleteContainer as runtimeDelete } from '../../runtime/index.ts';
 import { unmountRootfs } from '../../storage/index.ts';
 import type { ContainerRecord } from '../container-types.ts';
 import { cgroupsPath, exitFile, runDir, rwDir } from '../paths.ts';
-import { runtimeContext, type EngineContext } from '../engine-context.ts';
+import type { EngineContext } from '../engine-context.ts';
+import { driverFor } from '../runtime-driver/index.ts';
 import { isMounted } from './start.ts';
 
 export interface ExitInfo {
@@ -23,12 +23,13 @@ export function readExitFile(ctx: EngineContext, id: string): ExitInfo | undefin
 
 // Undoes start: the runtime's container (and with it the cgroups), the rootfs mount, the
 // runtime directory. Each step is attempted even if one fails.
-export async function releaseResources(ctx: EngineContext, id: string): Promise<void> {
+export async function releaseResources(ctx: EngineContext, record: ContainerRecord): Promise<void> {
+  const id = record.Id;
   const errors: string[] = [];
   try {
-    await runtimeDelete(runtimeContext(ctx), id, { force: true, cgroupsPath: cgroupsPath(id) });
+    await (await driverFor(ctx, record)).delete(id, cgroupsPath(id));
   } catch (err) {
-    if (!/does not exist/.test((err as Error).message)) errors.push((err as Error).message);
+    errors.push((err as Error).message);
   }
   if (isMounted(ctx, id)) {
     try {

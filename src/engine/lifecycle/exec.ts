@@ -1,7 +1,7 @@
-import { execProcess } from '../../runtime/index.ts';
 import { hostCapabilities } from '../spec/host-capabilities.ts';
 import { ConflictError } from '../../lib/errors.ts';
-import { runtimeContext, type EngineContext } from '../engine-context.ts';
+import type { EngineContext } from '../engine-context.ts';
+import { driverFor } from '../runtime-driver/index.ts';
 import { resolveUser } from '../spec/user.ts';
 import { refreshRecord } from './repair.ts';
 
@@ -30,7 +30,7 @@ export async function execInContainer(ctx: EngineContext, ref: string, req: Exec
     const u = rootfs ? resolveUser(rootfs, req.user) : undefined;
     user = u ? `${u.uid}:${u.gid}` : req.user;
   }
-  return execProcess(runtimeContext(ctx), {
+  return (await driverFor(ctx, record)).exec({
     id: record.Id,
     args: req.cmd,
     tty: req.tty,

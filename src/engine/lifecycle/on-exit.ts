@@ -1,8 +1,9 @@
 import { removeContainer } from './remove.ts';
 import { startContainer } from './start.ts';
 import { markExited, readExitFile, releaseResources, restartDelayMs, shouldRestart } from './cleanup.ts';
-import { runtimeContext, type EngineContext } from '../engine-context.ts';
-import { oomKillCount } from '../../runtime/index.ts';
+import type { EngineContext } from '../engine-context.ts';
+import { driverFor } from '../runtime-driver/index.ts';
+import { cgroupsPath } from '../paths.ts';
 
 // The monitor's exit command (`berth container cleanup <id>`): runs when the container's process
 // has exited, with no other berth command necessarily running. Records the exit, releases the
@@ -14,8 +15,8 @@ export async function onContainerExit(ctx: EngineContext, id: string): Promise<v
     if (record.State.Status !== 'running' && record.State.Status !== 'paused' && record.State.Status !== 'restarting') return false;
     const exit = readExitFile(ctx, id);
     // read before the cgroup goes with the runtime's container
-    const oomKilled = oomKillCount(runtimeContext(ctx), id) > 0;
-    await releaseResources(ctx, id);
+    const oomKilled = (await (await driverFor(ctx, record)).oomKillCount(id, cgroupsPath(id))) > 0;
+    await releaseResources(ctx, record);
     markExited(record, exit, oomKilled);
     const again = shouldRestart(record);
     if (again) {

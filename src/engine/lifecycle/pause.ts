@@ -1,7 +1,7 @@
-import { pauseContainer as runtimePause, resumeContainer as runtimeResume } from '../../runtime/index.ts';
 import { ConflictError } from '../../lib/errors.ts';
 import type { ContainerRecord } from '../container-types.ts';
-import { runtimeContext, type EngineContext } from '../engine-context.ts';
+import type { EngineContext } from '../engine-context.ts';
+import { driverFor } from '../runtime-driver/index.ts';
 import { NoSuchContainerError } from '../store/container-store.ts';
 import { refreshRecord } from './repair.ts';
 
@@ -28,7 +28,7 @@ export async function pauseContainer(ctx: EngineContext, ref: string): Promise<v
     if (r.State.Status === 'paused') throw new ConflictError('E_CONTAINER_PAUSED', `container ${r.Id} is already paused`);
     if (r.State.Status === 'restarting') throw restartingError(r.Id);
     if (r.State.Status !== 'running') throw new ConflictError('E_CONTAINER_NOT_RUNNING', `container ${r.Id} is not running`);
-    await runtimePause(runtimeContext(ctx), r.Id);
+    await (await driverFor(ctx, r)).pause(r.Id);
     r.State.Paused = true;
     r.State.Status = 'paused';
   });
@@ -37,7 +37,7 @@ export async function pauseContainer(ctx: EngineContext, ref: string): Promise<v
 export async function unpauseContainer(ctx: EngineContext, ref: string): Promise<void> {
   await underLock(ctx, ref, async (r) => {
     if (r.State.Status !== 'paused') throw new ConflictError('E_CONTAINER_NOT_PAUSED', `Container ${r.Id} is not paused`);
-    await runtimeResume(runtimeContext(ctx), r.Id);
+    await (await driverFor(ctx, r)).resume(r.Id);
     r.State.Paused = false;
     r.State.Status = 'running';
   });

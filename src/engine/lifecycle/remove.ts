@@ -35,7 +35,7 @@ export async function removeContainer(ctx: EngineContext, ref: string, opts: Rem
   }
   mark('rm: stopped');
   const remove = async (): Promise<void> => {
-    await releaseResources(ctx, id);
+    await releaseResources(ctx, record);
     mark('rm: resources released');
     // the volumes before the record: once the container's directory is gone, so is all of it
     // (run --rm waits for that)

@@ -1,9 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { containerState } from '../../runtime/index.ts';
 import type { ContainerRecord } from '../container-types.ts';
-import { exitFile, runDir, runtimeRoot } from '../paths.ts';
-import { runtimeContext, type EngineContext } from '../engine-context.ts';
+import { exitFile, runDir, runtimeStateDir } from '../paths.ts';
+import type { EngineContext } from '../engine-context.ts';
+import { driverFor } from '../runtime-driver/index.ts';
 import { releaseResources } from './cleanup.ts';
 import { isProcessAlive } from './proc-start-time.ts';
 import { readMonitorPid, readProcStartTime } from './proc-start-time.ts';
@@ -47,8 +46,8 @@ export async function refreshRecord(ctx: EngineContext, r: ContainerRecord): Pro
   return exited;
 }
 
-function hasStartLeftovers(ctx: EngineContext, id: string): boolean {
-  return existsSync(join(runtimeRoot(ctx.paths), id)) || existsSync(runDir(ctx.paths, id)) || isMounted(ctx, id);
+function hasStartLeftovers(ctx: EngineContext, r: ContainerRecord): boolean {
+  return existsSync(runtimeStateDir(ctx.paths, r.HostConfig.Runtime, r.Id)) || existsSync(runDir(ctx.paths, r.Id)) || isMounted(ctx, r.Id);
 }
 
 // A berth killed during `start` (or `run`) leaves a created container with its rootfs mounted,
@@ -57,18 +56,14 @@ function hasStartLeftovers(ctx: EngineContext, id: string): boolean {
 // program was already released is running, and recorded so; anything short of that is undone,
 // leaving a created container as create left it.
 async function repairInterruptedStart(ctx: EngineContext, r: ContainerRecord): Promise<ContainerRecord> {
-  if (!hasStartLeftovers(ctx, r.Id)) return r;
+  if (!hasStartLeftovers(ctx, r)) return r;
   const release = ctx.store.tryContainerLock(r.Id);
   if (!release) return r;
   try {
     const fresh = ctx.store.get(r.Id);
     if (!fresh || fresh.State.Status !== 'created') return fresh ?? r;
-    let state;
-    try {
-      state = containerState(runtimeContext(ctx), r.Id);
-    } catch {
-      // no state: the runtime's create did not finish
-    }
+    // no state: the runtime's create did not finish
+    const state = await (await driverFor(ctx, fresh)).state(r.Id);
     if (state?.status === 'running' && state.pid) {
       fresh.State = { ...fresh.State, Status: 'running', Running: true, Pid: state.pid, ExitCode: 0, Error: '', StartedAt: new Date().toISOString() };
       fresh.Berth.manuallyStopped = false;
@@ -78,7 +73,7 @@ async function repairInterruptedStart(ctx: EngineContext, r: ContainerRecord): P
       ctx.store.put(fresh);
       return fresh;
     }
-    await releaseResources(ctx, r.Id);
+    await releaseResources(ctx, fresh);
     return fresh;
   } finally {
     release();

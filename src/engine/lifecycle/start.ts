@@ -1,7 +1,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { createContainer as runtimeCreate, startContainer as runtimeStart, deleteContainer as runtimeDelete, containerState, type MonitorOptions } from '../../runtime/index.ts';
+import type { MonitorOptions } from '../../runtime/index.ts';
 import { openLayerStore, mountRootfs, unmountRootfs } from '../../storage/index.ts';
 import { BerthError, ConflictError, ExecError } from '../../lib/errors.ts';
 import { parseBytes } from '../../lib/units.ts';
@@ -12,7 +12,8 @@ import { resolveUser } from '../spec/user.ts';
 import { hostnameFile, hostsFile, resolvConfFile } from '../spec/etc-files.ts';
 import type { ContainerRecord } from '../container-types.ts';
 import { attachSocket, bundleDir, cgroupsPath, exitFile, logPath, monitorErrorLog, runDir, rwDir } from '../paths.ts';
-import { runtimeContext, type EngineContext } from '../engine-context.ts';
+import type { EngineContext } from '../engine-context.ts';
+import { driverFor } from '../runtime-driver/index.ts';
 import { VolumeStore } from '../volumes/volume-store.ts';
 import { prepareMounts } from './prepare-mounts.ts';
 import { allHostDevices, hostDevice } from './host-devices.ts';
@@ -53,12 +54,12 @@ function joinedPid(ctx: EngineContext, mode: string): number | undefined {
 export async function startContainer(ctx: EngineContext, id: string, opts: StartOptions = {}): Promise<ContainerRecord> {
   const record = ctx.store.resolve(id);
   if (record.State.Status === 'running' || record.State.Status === 'paused') return record;
-  const rctx = runtimeContext(ctx);
+  const driver = await driverFor(ctx, record);
   const rw = rwDir(ctx.paths, record.Id);
   const run = runDir(ctx.paths, record.Id);
   // what a crash may have left: the runtime's state, a mount, an old exit file
   try {
-    await runtimeDelete(rctx, record.Id, { force: true, cgroupsPath: cgroupsPath(record.Id) });
+    await driver.delete(record.Id, cgroupsPath(record.Id));
   } catch {
     // nothing there
   }
@@ -99,7 +100,7 @@ export async function startContainer(ctx: EngineContext, id: string, opts: Start
       ...(opts.consoleSize && record.Config.Tty ? { consoleSize: opts.consoleSize } : {}),
       cgroupsPath: cgroupsPath(record.Id),
     });
-    writeFileSync(join(bundleDir(ctx.paths, record.Id), 'config.json'), JSON.stringify(spec));
+    writeFileSync(join(bundleDir(ctx.paths, record.Id), 'config.json'), JSON.stringify({ ...spec, ociVersion: driver.specVersion }));
     mark('engine: bundle written');
     const cfg = h.LogConfig.Config;
     const health = monitorHealth(ctx, record);
@@ -114,18 +115,17 @@ export async function startContainer(ctx: EngineContext, id: string, opts: Start
       errorLog: monitorErrorLog(ctx.paths, record.Id),
       ...(health ? { health } : {}),
     };
-    await runtimeCreate(rctx, { id: record.Id, bundle: bundleDir(ctx.paths, record.Id), monitor });
+    const pid = await driver.create({ id: record.Id, bundle: bundleDir(ctx.paths, record.Id), runDir: run, terminal: record.Config.Tty, monitor });
     mark('engine: container created');
-    const created = containerState(rctx, record.Id);
     // the program's parent is its monitor; read while the program waits at the barrier (a short
     // one may be gone as soon as it is released)
-    const monitorPid = created.pid ? readMonitorPid(created.pid) : 0;
+    const monitorPid = pid ? readMonitorPid(pid) : 0;
     const monitorStartTime = readProcStartTime(monitorPid);
     try {
       await opts.beforeStart?.();
-      await runtimeStart(rctx, record.Id);
+      await driver.start(record.Id);
     } catch (err) {
-      await runtimeDelete(rctx, record.Id, { force: true }).catch(() => {});
+      await driver.delete(record.Id, cgroupsPath(record.Id)).catch(() => {});
       throw err;
     }
     mark('engine: container started');
@@ -138,14 +138,14 @@ export async function startContainer(ctx: EngineContext, id: string, opts: Start
       Restarting: false,
       OOMKilled: false,
       Dead: false,
-      Pid: created.pid ?? 0,
+      Pid: pid,
       ExitCode: 0,
       Error: '',
       StartedAt: new Date().toISOString(),
     };
     resetHealth(record, health !== undefined);
     record.Berth.manuallyStopped = false;
-    record.Berth.pidStartTime = readProcStartTime(created.pid ?? 0);
+    record.Berth.pidStartTime = readProcStartTime(pid);
     record.Berth.monitorPid = monitorPid;
     record.Berth.monitorStartTime = monitorStartTime;
     record.GraphDriver = { Name: 'overlay', Data: { MergedDir: rootfs, UpperDir: join(rw, 'upper'), WorkDir: join(rw, 'work') } };

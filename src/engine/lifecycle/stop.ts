@@ -1,8 +1,8 @@
-import { killContainer as runtimeKill, resumeContainer } from '../../runtime/index.ts';
 import { ConflictError } from '../../lib/errors.ts';
 import { parseSignal } from '../../lib/proc/signals.ts';
 import type { ContainerRecord } from '../container-types.ts';
-import { runtimeContext, type EngineContext } from '../engine-context.ts';
+import type { EngineContext } from '../engine-context.ts';
+import { driverFor } from '../runtime-driver/index.ts';
 import { releaseResources, markExited, readExitFile } from './cleanup.ts';
 import { isProcessAlive } from './proc-start-time.ts';
 import { attachToMonitor, type AttachSession } from '../attach-client.ts';
@@ -38,7 +38,7 @@ export async function recordExitOurselves(ctx: EngineContext, id: string): Promi
   await ctx.store.withContainerLock(id, async () => {
     const fresh = ctx.store.get(id);
     if (!fresh || !isLive(fresh) || isProcessAlive(fresh.State.Pid, fresh.Berth.pidStartTime)) return;
-    await releaseResources(ctx, id);
+    await releaseResources(ctx, fresh);
     markExited(fresh, readExitFile(ctx, id), false);
     ctx.store.put(fresh);
   });
@@ -62,7 +62,7 @@ async function markManual(ctx: EngineContext, id: string): Promise<ContainerReco
 // the container is resumed once the signal that ends it is sent.
 async function thawIfPaused(ctx: EngineContext, r: ContainerRecord): Promise<void> {
   if (r.State.Status !== 'paused') return;
-  await resumeContainer(runtimeContext(ctx), r.Id).catch(() => {});
+  await (await driverFor(ctx, r)).resume(r.Id).catch(() => {});
 }
 
 // Attaches to the container's monitor and claims the cleanup of the exit this command is about to
@@ -92,7 +92,7 @@ export async function killAndWait(ctx: EngineContext, id: string): Promise<void>
   const r = await markManual(ctx, id);
   const session = await claimExit(ctx, id);
   try {
-    await runtimeKill(runtimeContext(ctx), id, 'SIGKILL', { all: true });
+    await (await driverFor(ctx, r)).kill(id, 'SIGKILL', { all: true });
   } catch {
     // already gone
   }
@@ -108,13 +108,13 @@ export async function stopContainer(ctx: EngineContext, ref: string, timeoutSec?
   if (!isLive(record) && record.State.Status !== 'restarting') return;
   await markManual(ctx, record.Id);
   if (!isLive(ctx.store.get(record.Id))) return;
-  const rctx = runtimeContext(ctx);
+  const driver = await driverFor(ctx, record);
   const signal = record.Config.StopSignal ?? 'SIGTERM';
   const wait = (timeoutSec ?? record.Config.StopTimeout ?? 10) * 1000;
   const session = await claimExit(ctx, record.Id);
   try {
-    if (record.State.Status === 'paused') await (await import('../../runtime/index.ts')).resumeContainer(rctx, record.Id);
-    await runtimeKill(rctx, record.Id, signal);
+    if (record.State.Status === 'paused') await driver.resume(record.Id);
+    await driver.kill(record.Id, signal);
   } catch {
     // gone meanwhile
   }
@@ -122,7 +122,7 @@ export async function stopContainer(ctx: EngineContext, ref: string, timeoutSec?
   while (Date.now() < deadline && isProcessAlive(record.State.Pid, record.Berth.pidStartTime)) await sleep(10);
   if (isProcessAlive(record.State.Pid, record.Berth.pidStartTime)) {
     try {
-      await runtimeKill(rctx, record.Id, 'SIGKILL', { all: true });
+      await driver.kill(record.Id, 'SIGKILL', { all: true });
     } catch {
       // gone meanwhile
     }
@@ -137,12 +137,12 @@ export async function killContainer(ctx: EngineContext, ref: string, signal = 'S
   const record = ctx.store.resolve(ref);
   if (!isLive(record)) throw new ConflictError('E_CONTAINER_NOT_RUNNING', `cannot kill container: ${ref}: container ${record.Id} is not running`);
   const r = await markManual(ctx, record.Id);
-  await runtimeKill(runtimeContext(ctx), record.Id, signal);
+  await (await driverFor(ctx, record)).kill(record.Id, signal);
   if (parseSignal(signal) === parseSignal('SIGKILL') || parseSignal(signal) === parseSignal(record.Config.StopSignal ?? 'SIGTERM')) await thawIfPaused(ctx, r);
 }
 
 // A signal to the container's process, forwarded from an attached client (docker's
 // --sig-proxy): not a stop, so the restart policy still applies.
 export async function signalContainer(ctx: EngineContext, id: string, signal: string): Promise<void> {
-  await runtimeKill(runtimeContext(ctx), id, signal);
+  await (await driverFor(ctx, ctx.store.resolve(id))).kill(id, signal);
 }

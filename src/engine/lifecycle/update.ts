@@ -1,8 +1,8 @@
-import { updateContainer as runtimeUpdate } from '../../runtime/index.ts';
 import type { LinuxResources } from '../../oci/runtime-spec.ts';
 import { BerthError, ConflictError, UsageError } from '../../lib/errors.ts';
 import type { HostConfig, RestartPolicy } from '../container-types.ts';
-import { runtimeContext, type EngineContext } from '../engine-context.ts';
+import type { EngineContext } from '../engine-context.ts';
+import { driverFor } from '../runtime-driver/index.ts';
 import { NoSuchContainerError } from '../store/container-store.ts';
 import { linuxResources } from '../spec/resources.ts';
 import { refreshRecord } from './repair.ts';
@@ -103,7 +103,7 @@ export async function updateContainer(ctx: EngineContext, ref: string, u: Update
       const changes = liveChanges(after, u);
       if (Object.keys(changes).length > 0) {
         try {
-          await runtimeUpdate(runtimeContext(ctx), r.Id, changes);
+          await (await driverFor(ctx, r)).update(r.Id, changes);
         } catch (err) {
           if (err instanceof BerthError) err.wrap(`Cannot update container ${r.Id}`);
           throw err;

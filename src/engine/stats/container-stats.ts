@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { totalmem } from 'node:os';
-import { statsEvent } from '../../runtime/index.ts';
 import type { ContainerRecord } from '../container-types.ts';
-import { runtimeContext, type EngineContext } from '../engine-context.ts';
+import type { EngineContext } from '../engine-context.ts';
+import { driverFor } from '../runtime-driver/index.ts';
+import { cgroupsPath } from '../paths.ts';
 import { systemCpuUsage } from './system-cpu.ts';
 
 // One reading of a container's usage, the numbers `docker stats` is computed from (the parts of
@@ -68,11 +69,11 @@ function zeroSample(r: ContainerRecord): StatsSample {
 }
 
 // A container that is not running reads as zeros, as docker reports it.
-export function sampleContainerStats(ctx: EngineContext, r: ContainerRecord): StatsSample {
+export async function sampleContainerStats(ctx: EngineContext, r: ContainerRecord): Promise<StatsSample> {
   if (r.State.Status !== 'running' && r.State.Status !== 'paused') return zeroSample(r);
   let data: RuncStats;
   try {
-    data = (JSON.parse(statsEvent(runtimeContext(ctx), r.Id)) as { data: RuncStats }).data;
+    data = (JSON.parse(await (await driverFor(ctx, r)).stats(r.Id, cgroupsPath(r.Id))) as { data: RuncStats }).data;
   } catch {
     // it stopped between the record and the cgroup read
     return zeroSample(r);

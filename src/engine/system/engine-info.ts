@@ -6,6 +6,8 @@ import { openImageStore } from '../../image/store/open-image-store.ts';
 import { hostCgroupLayout } from '../../runtime/index.ts';
 import type { EngineContext } from '../engine-context.ts';
 import { refreshAll } from '../lifecycle/repair.ts';
+import { findRuntimeBinary } from '../runtime-driver/runtime-binaries.ts';
+import { DEFAULT_RUNTIME } from '../runtime-driver/driver.ts';
 
 // `docker info`'s data (the Engine API's SystemInfo, field names verbatim, so that templates
 // such as {{.ContainersRunning}} or {{.CgroupVersion}} read what they read on docker), with
@@ -52,6 +54,16 @@ export interface EngineInfo {
   InitBinary: string;
   SecurityOptions: string[];
   Warnings: string[];
+}
+
+// berth's own, and runc and crun where --runtime can find them (in PATH).
+function installedRuntimes(berthPath: string): Record<string, { path: string }> {
+  const out: Record<string, { path: string }> = { berth: { path: berthPath } };
+  for (const name of ['runc', 'crun']) {
+    const path = findRuntimeBinary(name);
+    if (path) out[name] = { path };
+  }
+  return out;
 }
 
 // Go's runtime.GOARCH spelling, as docker prints OS/Arch
@@ -163,8 +175,8 @@ export async function engineInfo(ctx: EngineContext, o: { version: string; debug
     Labels: [],
     ExperimentalBuild: false,
     ServerVersion: o.version,
-    Runtimes: { berth: { path: o.runtimePath } },
-    DefaultRuntime: 'berth',
+    Runtimes: installedRuntimes(o.runtimePath),
+    DefaultRuntime: DEFAULT_RUNTIME,
     Swarm: { LocalNodeState: 'inactive' },
     // no daemon: containers never depend on a berth process staying up
     LiveRestoreEnabled: true,

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Op, MsgType, Stage, WaitMode, PLAN_MAGIC, PLAN_VERSION, MAX_SLOTS, PLAN_FLAG_NO_PROCESS } from './protocol.ts';
+import { Op, MsgType, Stage, WaitMode, PLAN_MAGIC, PLAN_VERSION, MAX_SLOTS, PLAN_FLAG_NO_PROCESS, PLAN_FLAG_EXTERNAL_RUNTIME } from './protocol.ts';
 
 const header = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'native', 'protocol.h'), 'utf8');
 
@@ -29,4 +29,5 @@ test('plan magic, version and slot count match', () => {
   assert.match(header, new RegExp(`BERTH_PLAN_VERSION ${PLAN_VERSION}u`));
   assert.match(header, new RegExp(`BERTH_MAX_SLOTS ${MAX_SLOTS}\\b`));
   assert.match(header, new RegExp(`PLAN_FLAG_NO_PROCESS ${PLAN_FLAG_NO_PROCESS}u`));
+  assert.match(header, new RegExp(`PLAN_FLAG_EXTERNAL_RUNTIME ${PLAN_FLAG_EXTERNAL_RUNTIME}u`));
 });

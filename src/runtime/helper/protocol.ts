@@ -6,6 +6,7 @@ export const PLAN_VERSION = 1;
 export const MAX_SLOTS = 64;
 // plan flags
 export const PLAN_FLAG_NO_PROCESS = 1;
+export const PLAN_FLAG_EXTERNAL_RUNTIME = 2;
 
 export const Stage = {
   PARENT_PRE: 1,
@@ -80,6 +81,7 @@ export const Op = {
   MONITOR: 54,
   MONITOR_HEALTH: 55,
   COPY_WINSIZE: 56,
+  SPAWN_RUNTIME: 57,
   BPF_DEVICES: 60,
 } as const;
 export type Op = (typeof Op)[keyof typeof Op];

@@ -1,6 +1,8 @@
 import { readRecord } from '../state/container-record.ts';
 import { deriveStatus } from '../state/status.ts';
 import { createCgroupManager } from '../cgroups/manager.ts';
+import { resolveCgroupDirs } from '../cgroups/placement.ts';
+import { hostCgroupLayout } from '../cgroups/detect.ts';
 import { formatStatsEvent, formatOomEvent } from '../cgroups/runc-events.ts';
 import { watchOomKills } from '../cgroups/oom-events.ts';
 import { ConflictError } from '../../lib/errors.ts';
@@ -41,6 +43,22 @@ export async function streamEvents(ctx: RuntimeContext, id: string, intervalMs: 
 export function oomKillCount(ctx: RuntimeContext, id: string): number {
   try {
     return Number(createCgroupManager(readRecord(ctx.root, id).cgroups).oomKillCount());
+  } catch {
+    return 0;
+  }
+}
+
+// The same event for a container another runtime placed by the same cgroupfs rules (crun has no
+// `events` verb): its cgroups are found from the config's cgroupsPath.
+export function statsEventAt(cgroupsPath: string, id: string): string {
+  return formatStatsEvent(id, createCgroupManager(resolveCgroupDirs(hostCgroupLayout(), cgroupsPath, id)).stats());
+}
+
+// The same count for a container another runtime (runc, crun) placed by the same cgroupfs rules:
+// its cgroups are found from the config's cgroupsPath, read before that runtime deletes them.
+export function oomKillCountAt(cgroupsPath: string, id: string): number {
+  try {
+    return Number(createCgroupManager(resolveCgroupDirs(hostCgroupLayout(), cgroupsPath, id)).oomKillCount());
   } catch {
     return 0;
   }

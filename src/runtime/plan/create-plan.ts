@@ -14,6 +14,9 @@ import { addNativeCgroupSteps } from './cgroup-native-steps.ts';
 import { addInitHidingSteps } from './init-hiding-steps.ts';
 import type { IdMapWriters } from '../rootless/id-map-writers.ts';
 import { SECCOMP_FILTER_FLAG_NEW_LISTENER } from '../seccomp/flags.ts';
+import { addMonitorSteps, addMonitorLoopSteps, type MonitorOptions, type MonitorSlots } from './monitor-steps.ts';
+
+export type { MonitorOptions, MonitorHealth } from './monitor-steps.ts';
 
 export interface CreatePlanInput {
   bundle: string;
@@ -36,72 +39,6 @@ export interface CreatePlanInput {
   idMapWriters?: IdMapWriters;
   // the runtime runs as a user other than root
   rootless?: boolean;
-}
-
-export interface MonitorOptions {
-  logPath: string;
-  logMaxSize: number; // bytes; 0 = never rotate
-  logMaxFiles: number;
-  exitFile: string;
-  attachSocket: string;
-  // run by the monitor once the container has exited and its exit file is written
-  exitCommand: string[];
-  // keep a stdin pipe open for attach clients (docker -i); otherwise stdin is /dev/null
-  stdin: boolean;
-  // a command the monitor runs on a timer while the container runs (the engine's health check)
-  health?: MonitorHealth;
-}
-
-export interface MonitorHealth {
-  intervalMs: number;
-  // used instead of the interval during the start period
-  startIntervalMs: number;
-  startPeriodMs: number;
-  command: string[];
-}
-
-interface MonitorSlots {
-  out: number;
-  err: number;
-  in: number;
-  listen: number;
-}
-const monitorSlots = new WeakMap<PlanBuilder, MonitorSlots>();
-
-// The container's stdio are pipes (or the pty) whose other ends the monitor holds; a unix socket
-// serves attach clients.
-function addMonitorSteps(b: PlanBuilder, m: MonitorOptions, terminal: boolean): void {
-  b.waitMode = WaitMode.MONITOR;
-  b.add(Stage.PARENT_PRE, Op.SUBREAPER, 'monitor (adopting the container\'s orphans)');
-  const listen = b.slot();
-  b.add(Stage.PARENT_PRE, Op.LISTEN_UNIX, `monitor attach socket "${m.attachSocket}"`, [listen, 0o600], [m.attachSocket]);
-  const slots: MonitorSlots = { out: -1, err: -1, in: -1, listen };
-  if (!terminal) {
-    const pipe = (): [number, number] => {
-      const r = b.slot();
-      const w = b.slot();
-      b.add(Stage.PARENT_PRE, Op.PIPE, 'monitor (container stdio)', [r, w]);
-      return [r, w];
-    };
-    const [outR, outW] = pipe();
-    const [errR, errW] = pipe();
-    let inR: number;
-    if (m.stdin) {
-      const [r, w] = pipe();
-      inR = r;
-      slots.in = w;
-    } else {
-      inR = b.slot();
-      b.add(Stage.PARENT_PRE, Op.OPEN, 'monitor (stdin /dev/null)', [inR, O.RDWR, 0], ['/dev/null']);
-    }
-    b.add(Stage.INIT, Op.DUP_SLOT, 'container stdin', [inR, 0]);
-    b.add(Stage.INIT, Op.DUP_SLOT, 'container stdout', [outW, 1]);
-    b.add(Stage.INIT, Op.DUP_SLOT, 'container stderr', [errW, 2]);
-    for (const own of [outW, errW, inR]) b.add(Stage.PARENT_POST, Op.CLOSE_SLOT, 'monitor (the container\'s ends)', [own]);
-    slots.out = outR;
-    slots.err = errR;
-  }
-  monitorSlots.set(b, slots);
 }
 
 // The states the runtime sends in CONTINUE, by index.
@@ -154,7 +91,16 @@ export function buildCreatePlan(spec: Spec, input: CreatePlanInput): CreatePlan 
     terminalSlave = addTerminalSteps(b, spec, root, target).slave;
     ptySlot = b.ttyProxySlot;
   }
-  if (input.monitor) addMonitorSteps(b, input.monitor, process.terminal === true);
+  let monitorSlots: MonitorSlots | undefined;
+  if (input.monitor) {
+    monitorSlots = addMonitorSteps(b, input.monitor, process.terminal === true);
+    const c = monitorSlots.container;
+    if (c) {
+      b.add(Stage.INIT, Op.DUP_SLOT, 'container stdin', [c.in, 0]);
+      b.add(Stage.INIT, Op.DUP_SLOT, 'container stdout', [c.out, 1]);
+      b.add(Stage.INIT, Op.DUP_SLOT, 'container stderr', [c.err, 2]);
+    }
+  }
 
   const h = spec.hooks ?? {};
   const listenerPath = input.seccomp && (input.seccomp.flags & SECCOMP_FILTER_FLAG_NEW_LISTENER) !== 0 ? spec.linux?.seccomp?.listenerPath : undefined;
@@ -191,15 +137,7 @@ export function buildCreatePlan(spec: Spec, input: CreatePlanInput): CreatePlan 
 
   // The helper keeps nothing of the container open while it waits for it.
   if (input.foreground || input.monitor) b.add(Stage.PARENT_POST, Op.CLOSE_SLOT, 'exec fifo', [fifo]);
-  if (input.monitor) {
-    // after every other PARENT_POST step, so the pty received from the init is there
-    const m = input.monitor;
-    const slots = monitorSlots.get(b)!;
-    if (m.health) {
-      const h = m.health;
-      b.add(Stage.PARENT_POST, Op.MONITOR_HEALTH, `monitor health check every ${h.intervalMs} ms`, [h.intervalMs, h.startIntervalMs, h.startPeriodMs], h.command);
-    }
-    b.add(Stage.PARENT_POST, Op.MONITOR, `monitor (log "${m.logPath}")`, [slots.out, slots.err, slots.in, ptySlot, slots.listen, m.logMaxSize, m.logMaxFiles], [m.logPath, m.exitFile, ...m.exitCommand]);
-  }
+  // after every other PARENT_POST step, so the pty received from the init is there
+  if (input.monitor && monitorSlots) addMonitorLoopSteps(b, input.monitor, monitorSlots, ptySlot);
   return { plan: b.build(), hasHookSync, warnings };
 }
