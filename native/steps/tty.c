@@ -127,6 +127,16 @@ static int copy_once(int from, int to) {
 void proxy_tty(struct ctx *c, int master, pid_t child, int *status) {
   struct termios saved;
   int raw = isatty(0) && tcgetattr(0, &saved) == 0;
+  int stdin_open = 1, master_open = 1;
+  /* Complete lines the terminal holds are read before it goes raw: a canonical-mode EOF (^D)
+   * waiting there (script(1) sends one as soon as its own stdin ends) would otherwise reach the
+   * container as a NUL byte. A read of 0 here is that EOF. */
+  if (raw && (saved.c_lflag & ICANON)) {
+    struct pollfd p = {0, POLLIN, 0};
+    while (stdin_open && poll(&p, 1, 0) > 0 && (p.revents & POLLIN)) {
+      if (copy_once(0, master) < 0) stdin_open = 0;
+    }
+  }
   if (raw) {
     struct termios t = saved;
     cfmakeraw(&t);
@@ -140,7 +150,6 @@ void proxy_tty(struct ctx *c, int master, pid_t child, int *status) {
   sigaddset(&mask, SIGWINCH);
   sigprocmask(SIG_BLOCK, &mask, NULL);
   int sfd = signalfd(-1, &mask, SFD_CLOEXEC);
-  int stdin_open = 1, master_open = 1;
   for (;;) {
     /* checked every round: a SIGCHLD sent before signalfd existed is otherwise lost */
     if (waitpid(child, status, WNOHANG) == child) break;
