@@ -28,7 +28,9 @@ export async function onContainerExit(ctx: EngineContext, id: string): Promise<v
     return again;
   });
   if (!restart) return;
-  const record = ctx.store.get(id)!;
+  // an rm -f may have removed it since the lock was let go
+  const record = ctx.store.get(id);
+  if (!record) return;
   await new Promise((r) => setTimeout(r, restartDelayMs(record)));
   await ctx.store.withContainerLock(id, async () => {
     const fresh = ctx.store.get(id);

@@ -29,7 +29,7 @@ export async function removeContainer(ctx: EngineContext, ref: string, opts: Rem
     );
   }
   if (live && !opts.locked) {
-    await killAndWait(ctx, id);
+    await killAndWait(ctx, id, ref);
     // a --rm container is removed by its own exit
     if (!ctx.store.get(id)) return;
   }

@@ -2,6 +2,7 @@ import { ConflictError } from '../../lib/errors.ts';
 import { parseSignal } from '../../lib/proc/signals.ts';
 import type { ContainerRecord } from '../container-types.ts';
 import type { EngineContext } from '../engine-context.ts';
+import { NoSuchContainerError } from '../store/container-store.ts';
 import { driverFor } from '../runtime-driver/index.ts';
 import { releaseResources, markExited, readExitFile } from './cleanup.ts';
 import { isProcessAlive } from './proc-start-time.ts';
@@ -44,9 +45,12 @@ export async function recordExitOurselves(ctx: EngineContext, id: string): Promi
   });
 }
 
-async function markManual(ctx: EngineContext, id: string): Promise<ContainerRecord> {
+// ref: what the user named the container by, for the error when another berth removed it
+// meanwhile (concurrent `rm -f` of the same container: one removes it, the others say so)
+async function markManual(ctx: EngineContext, id: string, ref: string): Promise<ContainerRecord> {
   return ctx.store.withContainerLock(id, async () => {
-    const r = ctx.store.get(id)!;
+    const r = ctx.store.get(id);
+    if (!r) throw new NoSuchContainerError(ref);
     r.Berth.manuallyStopped = true;
     if (r.State.Status === 'restarting') {
       // a restart was pending: it will not happen now
@@ -88,8 +92,8 @@ async function finishExit(ctx: EngineContext, id: string, session: AttachSession
   await onContainerExit(ctx, id);
 }
 
-export async function killAndWait(ctx: EngineContext, id: string): Promise<void> {
-  const r = await markManual(ctx, id);
+export async function killAndWait(ctx: EngineContext, id: string, ref: string = id): Promise<void> {
+  const r = await markManual(ctx, id, ref);
   const session = await claimExit(ctx, id);
   try {
     await (await driverFor(ctx, r)).kill(id, 'SIGKILL', { all: true });
@@ -106,7 +110,7 @@ export async function killAndWait(ctx: EngineContext, id: string): Promise<void>
 export async function stopContainer(ctx: EngineContext, ref: string, timeoutSec?: number): Promise<void> {
   const record = ctx.store.resolve(ref);
   if (!isLive(record) && record.State.Status !== 'restarting') return;
-  await markManual(ctx, record.Id);
+  await markManual(ctx, record.Id, ref);
   if (!isLive(ctx.store.get(record.Id))) return;
   const driver = await driverFor(ctx, record);
   const signal = record.Config.StopSignal ?? 'SIGTERM';
@@ -136,7 +140,7 @@ export async function killContainer(ctx: EngineContext, ref: string, signal = 'S
   parseSignal(signal);
   const record = ctx.store.resolve(ref);
   if (!isLive(record)) throw new ConflictError('E_CONTAINER_NOT_RUNNING', `cannot kill container: ${ref}: container ${record.Id} is not running`);
-  const r = await markManual(ctx, record.Id);
+  const r = await markManual(ctx, record.Id, ref);
   await (await driverFor(ctx, record)).kill(record.Id, signal);
   if (parseSignal(signal) === parseSignal('SIGKILL') || parseSignal(signal) === parseSignal(record.Config.StopSignal ?? 'SIGTERM')) await thawIfPaused(ctx, r);
 }
