@@ -7,7 +7,15 @@
  * Attach protocol, both directions: frames of {u8 type, u32 length (little-endian), data}.
  *   monitor -> client: 1 stdout, 2 stderr, 3 exit (data: int32 exit code)
  *   client -> monitor: 0 stdin data, 4 resize (u16 rows, u16 cols), 5 close stdin,
- *                      6 claim the cleanup (this client runs the exit command's work itself)
+ *                      6 claim the cleanup (this client runs the exit command's work itself),
+ *                      7 spawn a helper on this connection
+ *   monitor -> client: 7 (the answer to 7) from here on the connection is a new helper's plan
+ *                      channel; the monitor reads and writes no more of it
+ *
+ * 7 is how the engine's `exec -d` gets a parent that stays: the helper that runs the exec plan is
+ * the monitor's child, and the exec'd process, orphaned when that helper leaves, comes to the
+ * monitor (a subreaper), which reaps it. Without it the process would go to whatever subreaper is
+ * above the short-lived `berth exec`, or to init.
  */
 #include "../helper.h"
 #include <errno.h>
@@ -30,7 +38,7 @@
 
 #define MAX_CLIENTS 16
 
-enum { F_STDIN = 0, F_STDOUT = 1, F_STDERR = 2, F_EXIT = 3, F_RESIZE = 4, F_CLOSE_STDIN = 5, F_CLAIM_CLEANUP = 6 };
+enum { F_STDIN = 0, F_STDOUT = 1, F_STDERR = 2, F_EXIT = 3, F_RESIZE = 4, F_CLOSE_STDIN = 5, F_CLAIM_CLEANUP = 6, F_SPAWN_HELPER = 7 };
 
 struct client {
   int fd;
@@ -200,7 +208,35 @@ static void queue_stdin(const unsigned char *d, size_t n) {
   mon.inlen += n;
 }
 
-static void client_message(struct client *cl, int type) {
+/* The connection becomes fd 3 of a new helper (this same sealed binary), which reads its plan from
+ * it; stdio is /dev/null. The monitor forgets the client: it has been handed over. A fork that
+ * fails drops the connection, which the client sees as the end of the stream. */
+static void spawn_helper(struct client *cl) {
+  send_frame(cl->fd, F_SPAWN_HELPER, NULL, 0);
+  pid_t p = fork();
+  if (p == 0) {
+    int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+    int chan = fcntl(cl->fd, F_DUPFD_CLOEXEC, 10);
+    if (null < 0 || chan < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0 || dup2(chan, 3) < 0) _exit(127);
+    /* what the monitor set for itself must not reach the helper (an ignored SIGPIPE survives exec) */
+    signal(SIGPIPE, SIG_DFL);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    char *argv[] = {"berth-helper", "3", NULL};
+    extern char **environ;
+    execve("/proc/self/exe", argv, environ);
+    _exit(127);
+  }
+  drop_client(cl);
+}
+
+/* Returns 0 once the client is no longer ours (handed to a helper). */
+static int client_message(struct client *cl, int type) {
+  if (type == F_SPAWN_HELPER) {
+    spawn_helper(cl);
+    return 0;
+  }
   if (type == F_STDIN) {
     queue_stdin(cl->body, cl->need);
   } else if (type == F_RESIZE && mon.pty >= 0 && cl->need >= 4) {
@@ -215,6 +251,7 @@ static void client_message(struct client *cl, int type) {
     if (mon.inlen > 0) mon.close_in_pending = 1;
     else close_stdin();
   }
+  return 1;
 }
 
 static void read_client(struct client *cl) {
@@ -244,7 +281,7 @@ static void read_client(struct client *cl) {
       cl->body_got += take;
       i += (ssize_t)take;
       if (cl->body_got == cl->need) {
-        client_message(cl, cl->hdr[0]);
+        if (!client_message(cl, cl->hdr[0])) return;
         cl->hdr_got = 0;
       }
     }

@@ -5,7 +5,8 @@ import { NotFoundError } from '../lib/errors.ts';
 
 // A client of the monitor's attach socket (protocol at the top of native/steps/monitor.c):
 // frames of {u8 type, u32 length, data}; 1 stdout, 2 stderr, 3 exit code from the monitor;
-// 0 stdin, 4 resize, 5 close stdin to it.
+// 0 stdin, 4 resize, 5 close stdin, 6 claim the cleanup to it; 7 (both ways) hands the
+// connection to a new helper the monitor starts.
 export interface AttachSession {
   // the container's exit code, or undefined when the monitor went away without one
   exit: Promise<number | undefined>;
@@ -33,26 +34,69 @@ function frame(type: number, data: Buffer): Buffer {
 // directory, as the monitor bound it (native/steps/ns.c)
 const SUN_PATH_MAX = 107;
 
-export function attachToMonitor(path: string, handlers: AttachHandlers): Promise<AttachSession> {
+const notListening = (err: unknown): NotFoundError =>
+  new NotFoundError('E_NOT_ATTACHABLE', `cannot attach: the container's monitor is not listening (${(err as NodeJS.ErrnoException).code ?? (err as Error).message ?? String(err)})`);
+
+// A connection to the monitor's socket (throws when its directory is gone).
+function connectToMonitor(path: string): Socket {
+  if (Buffer.byteLength(path) <= SUN_PATH_MAX) return createConnection(path);
+  let dirFd: number | undefined = openSync(dirname(path), constants.O_RDONLY | constants.O_DIRECTORY);
+  const sock = createConnection(`/proc/self/fd/${dirFd}/${basename(path)}`);
+  const closeDir = (): void => {
+    if (dirFd !== undefined) closeSync(dirFd);
+    dirFd = undefined;
+  };
+  sock.once('connect', closeDir);
+  sock.once('error', closeDir);
+  return sock;
+}
+
+// A new helper, the monitor's child, whose plan channel is the returned socket (frame 7 of the
+// protocol): what it starts and leaves behind is the monitor's to reap. Used for `exec -d`.
+export function spawnHelperThroughMonitor(path: string): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    let dirFd: number | undefined;
-    let target = path;
-    if (Buffer.byteLength(path) > SUN_PATH_MAX) {
-      try {
-        dirFd = openSync(dirname(path), constants.O_RDONLY | constants.O_DIRECTORY);
-      } catch (err) {
-        reject(new NotFoundError('E_NOT_ATTACHABLE', `cannot attach: the container's monitor is not listening (${(err as NodeJS.ErrnoException).code ?? String(err)})`));
+    let sock: Socket;
+    try {
+      sock = connectToMonitor(path);
+    } catch (err) {
+      reject(notListening(err));
+      return;
+    }
+    let buf: Buffer = Buffer.alloc(0);
+    const onData = (d: Buffer): void => {
+      buf = buf.length ? Buffer.concat([buf, d]) : d;
+      // output frames broadcast before the monitor read our request are skipped
+      while (buf.length >= 5) {
+        const len = buf.readUInt32LE(1);
+        if (buf.length < 5 + len) return;
+        const type = buf[0];
+        buf = buf.subarray(5 + len);
+        if (type !== 7) continue;
+        sock.pause();
+        sock.off('data', onData);
+        sock.off('close', onClose);
+        if (buf.length > 0) sock.unshift(buf);
+        resolve(sock);
         return;
       }
-      target = `/proc/self/fd/${dirFd}/${basename(path)}`;
-    }
-    const closeDir = (): void => {
-      if (dirFd !== undefined) closeSync(dirFd);
-      dirFd = undefined;
     };
-    const sock: Socket = createConnection(target);
-    sock.once('connect', closeDir);
-    sock.once('error', closeDir);
+    const onClose = (): void => reject(notListening(new Error('the monitor closed the connection')));
+    sock.on('data', onData);
+    sock.on('close', onClose);
+    sock.once('connect', () => sock.write(frame(7, Buffer.alloc(0))));
+    sock.once('error', (err) => reject(notListening(err)));
+  });
+}
+
+export function attachToMonitor(path: string, handlers: AttachHandlers): Promise<AttachSession> {
+  return new Promise((resolve, reject) => {
+    let sock: Socket;
+    try {
+      sock = connectToMonitor(path);
+    } catch (err) {
+      reject(notListening(err));
+      return;
+    }
     let buf: Buffer = Buffer.alloc(0);
     let code: number | undefined;
     const exit = new Promise<number | undefined>((res) => sock.on('close', () => res(code)));
@@ -88,8 +132,6 @@ export function attachToMonitor(path: string, handlers: AttachHandlers): Promise
     // connect only ends the session (its 'close' settles exit) and this reject does nothing. Not
     // sock.connecting: Node clears it before it emits the connect error, and a promise that never
     // settles lets the process end with status 0 half-way through a command
-    sock.once('error', (err) => {
-      reject(new NotFoundError('E_NOT_ATTACHABLE', `cannot attach: the container's monitor is not listening (${(err as NodeJS.ErrnoException).code ?? err.message})`));
-    });
+    sock.once('error', (err) => reject(notListening(err)));
   });
 }

@@ -2,6 +2,7 @@
 // -e, -u, -w, --privileged, and what a stopped or missing container gives.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
 import { berthEnv, cliSkipReason, leakCheck, runBerth, runBerthPty, safeName, waitFor } from '../helpers/berth-cli.ts';
 
 const skip = cliSkipReason();
@@ -66,6 +67,25 @@ describe('exec', { concurrency: 4 }, () => {
     const r = await runBerth(0, 'exec', '-d', ctr, 'sh', '-c', 'sleep 0.5; touch /tmp/done-by-d');
     assert.equal(r.stdout, '');
     await waitFor(async () => (await runBerth({}, 'exec', ctr, 'test', '-e', '/tmp/done-by-d')).status === 0, { what: 'the detached command' });
+  });
+
+  // docker's shim keeps an exec -d process; berth has no daemon, so the container's monitor
+  // starts its helper and takes the orphan: it is reaped there, not left to whatever is above
+  // `berth exec` (here: a PID 1 that reaps nothing, where it would stay a zombie)
+  test('-d: the process is the container monitor\'s child, and is reaped when it ends', { skip }, async () => {
+    const stat = (pid: number): string[] | undefined => {
+      try {
+        const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        return text.slice(text.lastIndexOf(')') + 2).split(' ');
+      } catch {
+        return undefined;
+      }
+    };
+    const init = Number((await runBerth(0, 'inspect', '-f', '{{.State.Pid}}', ctr)).stdout);
+    const monitor = Number(stat(init)![1]);
+    await runBerth(0, 'exec', '-d', ctr, 'sh', '-c', 'exec sleep 1.5');
+    const pid = await waitFor(() => readdirSync('/proc').map(Number).find((p) => p > 0 && stat(p)?.[1] === String(monitor) && p !== init && readFileSync(`/proc/${p}/cmdline`, 'utf8') === 'sleep\x001.5\x00'), { what: 'the exec\'d sleep under the monitor' });
+    await waitFor(() => stat(pid) === undefined, { what: 'the exec\'d process to be reaped (not left a zombie)' });
   });
 
   test('--privileged: every capability for the command only', { skip }, async () => {

@@ -4,6 +4,8 @@ import type { EngineContext } from '../engine-context.ts';
 import { driverFor } from '../runtime-driver/index.ts';
 import { resolveUser } from '../spec/user.ts';
 import { refreshRecord } from './repair.ts';
+import { spawnHelperThroughMonitor } from '../attach-client.ts';
+import { attachSocket } from '../paths.ts';
 
 export interface ExecRequest {
   cmd: string[];
@@ -39,6 +41,8 @@ export async function execInContainer(ctx: EngineContext, ref: string, req: Exec
     ...(user ? { user } : {}),
     ...(req.privileged ? { caps: hostCapabilities() } : {}),
     detach: req.detach,
+    // the monitor starts the helper: the detached process is then its to reap
+    ...(req.detach ? { helperSocket: () => spawnHelperThroughMonitor(attachSocket(ctx.paths, record.Id)) } : {}),
     // docker exec -d: nothing attached, the output goes nowhere (and no caller's pipe is held);
     // without -i the process gets no stdin
     ...(req.detach ? { stdio: ['ignore', 'ignore', 'ignore'] as ['ignore', 'ignore', 'ignore'] } : !req.interactive ? { stdio: ['ignore', 1, 2] as ['ignore', number, number] } : {}),

@@ -11,7 +11,8 @@ import { ExecError, HookError, SystemError, type BerthError } from '../../lib/er
 
 export interface SpawnedHelper {
   channel: HelperChannel;
-  child: ChildProcess;
+  // absent for a helper someone else started (spawnHelperOnSocket)
+  child?: ChildProcess;
   exit: Promise<number | null>;
 }
 
@@ -42,13 +43,28 @@ export function spawnHelper(plan: HelperPlan, options: SpawnOptions = {}): Spawn
     child.on('exit', (code) => resolve(code));
     child.on('error', () => resolve(null));
   });
+  sendPlan(socket, plan);
+  return { channel, child, exit };
+}
+
+// A helper started by another process (the container's monitor, for `exec -d`) whose plan
+// channel is this socket. Its exit is not ours to see: it counts as over when the channel ends.
+export function spawnHelperOnSocket(socket: Socket, plan: HelperPlan): SpawnedHelper {
+  const channel = new HelperChannel(socket);
+  const exit = new Promise<number | null>((resolve) => socket.once('close', () => resolve(null)));
+  // it may come paused (read up to a handover): the channel reads it from here
+  socket.resume();
+  sendPlan(socket, plan);
+  return { channel, exit };
+}
+
+function sendPlan(socket: Socket, plan: HelperPlan): void {
   const body = encodePlan(plan);
   const header = Buffer.alloc(16);
   header.writeUInt32LE(MsgType.PLAN, 0);
   header.writeInt32LE(-1, 4);
   header.writeUInt32LE(body.length, 12);
   socket.write(Buffer.concat([header, body]));
-  return { channel, child, exit };
 }
 
 function hostLacksSysResource(): boolean {

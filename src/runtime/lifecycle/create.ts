@@ -151,7 +151,7 @@ export async function createContainerProcess(ctx: RuntimeContext, opts: CreateOp
         const left = await waitGone([pid], 5000);
         if (left.length > 0) throw new InternalError(`container process ${pid} did not die after SIGKILL`);
       }
-      h.child.kill('SIGKILL');
+      h.child?.kill('SIGKILL');
       await h.exit;
     });
 
@@ -213,7 +213,7 @@ export async function createContainerProcess(ctx: RuntimeContext, opts: CreateOp
     rollback.commit();
     if (opts.monitor) {
       // the monitor outlives this process
-      helper.child.unref();
+      helper.child?.unref();
       helper.channel.close();
     } else if (!foreground) {
       await helper.exit;

@@ -8,7 +8,8 @@ import { buildExecPlan } from '../plan/exec-plan.ts';
 import { kernelLastCap } from '../capabilities.ts';
 import { checkShape } from '../validate/shape.ts';
 import { checkSpec } from '../validate/checks.ts';
-import { spawnHelper, errorFromHelper } from '../helper/spawn.ts';
+import type { Socket } from 'node:net';
+import { spawnHelper, spawnHelperOnSocket, errorFromHelper } from '../helper/spawn.ts';
 import { MsgType } from '../helper/protocol.ts';
 import { forwardSignals, exitCodeOf } from '../../lib/proc/signals.ts';
 import { writeFileAtomic } from '../../lib/fs/atomic-write.ts';
@@ -28,6 +29,10 @@ export interface ExecOptions {
   caps?: string[];
   noNewPrivileges?: boolean;
   detach?: boolean;
+  // with detach: a helper someone else starts, on this socket (the engine's container monitor, so
+  // that it reaps the process; runc leaves that to its caller's subreaper, containerd's shim).
+  // The process's stdio is then that helper's, /dev/null.
+  helperSocket?: () => Promise<Socket>;
   pidFile?: string;
   consoleSocket?: string;
   preserveFds?: number;
@@ -102,9 +107,11 @@ export async function execProcess(ctx: RuntimeContext, opts: ExecOptions): Promi
     rootfs: record.rootfs,
   });
   for (const w of warnings) ctx.log.warn(w);
-  const helper = spawnHelper(plan, { preserveFds: opts.preserveFds ?? 0, ...(opts.stdio ? { stdio: opts.stdio } : {}) });
+  // a helperSocket that cannot be had (the monitor is gone) leaves the helper to us, as runc's
+  const socket = opts.detach && opts.helperSocket ? await opts.helperSocket().catch(() => undefined) : undefined;
+  const helper = socket ? spawnHelperOnSocket(socket, plan) : spawnHelper(plan, { preserveFds: opts.preserveFds ?? 0, ...(opts.stdio ? { stdio: opts.stdio } : {}) });
   let pid: number | undefined;
-  const stop = opts.detach ? () => {} : forwardSignals(() => pid, () => helper.child.pid);
+  const stop = opts.detach ? () => {} : forwardSignals(() => pid, () => helper.child?.pid);
   let failure: BerthError | undefined;
   let status2: number | undefined;
   try {

@@ -34,7 +34,7 @@ export async function monitorExternalRuntime(input: ExternalMonitorInput & { err
     throw err;
   }
   if (pid === undefined) throw new InternalError('the monitor reported no container pid');
-  helper.child.unref();
+  helper.child?.unref();
   helper.channel.close();
   return pid;
 }

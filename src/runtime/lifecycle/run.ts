@@ -30,7 +30,7 @@ export async function runContainer(ctx: RuntimeContext, opts: RunOptions): Promi
   const { record, helper, plan } = await createContainerProcess(ctx, opts, true);
   const stop = forwardSignals(
     () => record.pid,
-    () => helper.child.pid,
+    () => helper.child?.pid,
   );
   let failure: BerthError | undefined;
   let status: number | undefined;
