@@ -104,6 +104,8 @@ test('--health-start-interval: checks every start interval during the start peri
   }, { timeoutMs: 4000, what: 'healthy within the start period (the default start interval, 5 s, would be later)' });
   assert.equal(healthy.Log[healthy.Log.length - 1]!.ExitCode, 0);
   await sb.run(125, 'run', '-d', '--health-cmd', 'true', '--health-start-interval', 'soon', 'busybox', 'true');
+  // its checks (every 500 ms for 30 s) would otherwise still run during the later tests
+  await sb.run(0, 'rm', '-f', 'h-si');
 });
 
 test('the image\'s HEALTHCHECK is used, merged with the flags; --no-healthcheck turns it off', async () => {
@@ -127,19 +129,31 @@ test('a paused container is not checked; stop ends the checks and leaves no proc
   await sleep(2500);
   assert.equal((await health('h1'))!.Log.map((l) => l.Start).join(), before, 'no check while paused');
   await sb.run(0, 'unpause', 'h1');
+  const ids = await Promise.all(['h1', 'h2', 'h3', 'h4'].map((n) => sb.field(n, '{{.Id}}')));
   await sb.run(0, 'stop', '-t', '1', 'h1', 'h2', 'h3', 'h4');
   // a check started just before the stop is killed by its monitor at the exit; on a loaded
   // machine that can take a moment, so the processes are awaited (10 s at most), not sampled once
   const checks = (): string[] =>
     readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
       try {
-        return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(`${sb.root}\0--runroot`) && readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('healthcheck');
+        const cmd = readFileSync(`/proc/${p}/cmdline`, 'utf8');
+        return cmd.includes(`${sb.root}\0--runroot`) && cmd.includes('healthcheck') && ids.some((id) => cmd.includes(id));
       } catch {
         return false;
       }
     });
   await waitFor(async () => checks().length === 0, { timeoutMs: 10_000, what: `no health check process left (${checks().join(', ')})` }).catch(() => undefined);
-  assert.deepEqual(checks(), []);
+  // what a leftover is, if one is ever seen: its state, parent and command line
+  const describe = (p: string): string => {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return `${p} state ${state} ppid ${ppid}: ${readFileSync(`/proc/${p}/cmdline`, 'utf8').replaceAll('\0', ' ')}`;
+    } catch {
+      return `${p} (gone)`;
+    }
+  };
+  assert.deepEqual(checks().map(describe), []);
   assert.equal(await sb.field('h1', '{{.State.Status}}'), 'exited');
 });
 
