@@ -142,13 +142,15 @@ test('kill -9 of a monitor: rm -f still removes the container (its attach socket
 
 test('a program gone before its monitor wrote the exit: the next command leaves the exit to the monitor', { skip }, async (t) => {
   const name = safeName(t);
-  await runBerth(0, 'run', '-d', '--name', name, 'busybox', 'sh', '-c', 'sleep 0.5; exit 3');
+  // it ends when told to, not after a fixed time a loaded machine may already have spent
+  await runBerth(0, 'run', '-d', '--name', name, 'busybox', 'sh', '-c', 'while [ ! -e /tmp/go ]; do sleep 0.05; done; exit 3');
   const pid = Number(await inspectField(name, '{{.State.Pid}}'));
   const monitor = parentOf(pid);
   // a stopped monitor cannot reap the program nor write the exit file: the moment after every
   // exit, made to last
   process.kill(monitor, 'SIGSTOP');
   try {
+    await runBerth(0, 'exec', name, 'touch', '/tmp/go');
     await waitFor(() => procState(pid) === 'Z', { what: 'the program to end' });
     assert.equal(await inspectField(name, '{{.State.Status}}'), 'running', 'not recorded by inspect while the monitor lives');
   } finally {
