@@ -37,82 +37,92 @@ const SUN_PATH_MAX = 107;
 const notListening = (err: unknown): NotFoundError =>
   new NotFoundError('E_NOT_ATTACHABLE', `cannot attach: the container's monitor is not listening (${(err as NodeJS.ErrnoException).code ?? (err as Error).message ?? String(err)})`);
 
-// A connection to the monitor's socket (throws when its directory is gone).
-function connectToMonitor(path: string): Socket {
-  if (Buffer.byteLength(path) <= SUN_PATH_MAX) return createConnection(path);
-  let dirFd: number | undefined = openSync(dirname(path), constants.O_RDONLY | constants.O_DIRECTORY);
-  const sock = createConnection(`/proc/self/fd/${dirFd}/${basename(path)}`);
+// A connection to the monitor's socket. A failure to connect (ECONNREFUSED, ENOENT: the monitor
+// is gone) goes to onFail, undefined returned when it fails at once. An error after the connect
+// also reaches onFail, where a settled promise ignores it. Not sock.connecting: Node clears it
+// before it emits the connect error, and a promise that never settles lets the process end with
+// status 0 half-way through a command.
+function connectToMonitor(path: string, onFail: (e: NotFoundError) => void): Socket | undefined {
+  let dirFd: number | undefined;
+  let target = path;
+  try {
+    if (Buffer.byteLength(path) > SUN_PATH_MAX) {
+      dirFd = openSync(dirname(path), constants.O_RDONLY | constants.O_DIRECTORY);
+      target = `/proc/self/fd/${dirFd}/${basename(path)}`;
+    }
+  } catch (err) {
+    onFail(notListening(err));
+    return undefined;
+  }
+  const sock = createConnection(target);
   const closeDir = (): void => {
     if (dirFd !== undefined) closeSync(dirFd);
     dirFd = undefined;
   };
   sock.once('connect', closeDir);
-  sock.once('error', closeDir);
+  sock.once('error', (err) => {
+    closeDir();
+    onFail(notListening(err));
+  });
   return sock;
+}
+
+// Whole frames of the byte stream, in order, to onFrame. The frame for which it returns true is
+// the last one taken: push() then returns what came after it, which is not the protocol's.
+function frameReader(onFrame: (type: number, body: Buffer) => boolean | void): (d: Buffer) => Buffer | undefined {
+  let buf: Buffer = Buffer.alloc(0);
+  return (d) => {
+    buf = buf.length ? Buffer.concat([buf, d]) : d;
+    while (buf.length >= 5) {
+      const len = buf.readUInt32LE(1);
+      if (buf.length < 5 + len) break;
+      const type = buf[0]!;
+      const body = buf.subarray(5, 5 + len);
+      buf = buf.subarray(5 + len);
+      if (onFrame(type, body) === true) return buf;
+    }
+    return undefined;
+  };
 }
 
 // A new helper, the monitor's child, whose plan channel is the returned socket (frame 7 of the
 // protocol): what it starts and leaves behind is the monitor's to reap. Used for `exec -d`.
 export function spawnHelperThroughMonitor(path: string): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    let sock: Socket;
-    try {
-      sock = connectToMonitor(path);
-    } catch (err) {
-      reject(notListening(err));
-      return;
-    }
-    let buf: Buffer = Buffer.alloc(0);
+    const sock = connectToMonitor(path, reject);
+    if (!sock) return;
+    // output frames broadcast before the monitor read our request are skipped
+    const read = frameReader((type) => type === 7);
     const onData = (d: Buffer): void => {
-      buf = buf.length ? Buffer.concat([buf, d]) : d;
-      // output frames broadcast before the monitor read our request are skipped
-      while (buf.length >= 5) {
-        const len = buf.readUInt32LE(1);
-        if (buf.length < 5 + len) return;
-        const type = buf[0];
-        buf = buf.subarray(5 + len);
-        if (type !== 7) continue;
-        sock.pause();
-        sock.off('data', onData);
-        sock.off('close', onClose);
-        if (buf.length > 0) sock.unshift(buf);
-        resolve(sock);
-        return;
-      }
+      const rest = read(d);
+      if (rest === undefined) return;
+      sock.pause();
+      sock.off('data', onData);
+      sock.off('close', onClose);
+      if (rest.length > 0) sock.unshift(rest);
+      resolve(sock);
     };
     const onClose = (): void => reject(notListening(new Error('the monitor closed the connection')));
     sock.on('data', onData);
     sock.on('close', onClose);
     sock.once('connect', () => sock.write(frame(7, Buffer.alloc(0))));
-    sock.once('error', (err) => reject(notListening(err)));
   });
 }
 
 export function attachToMonitor(path: string, handlers: AttachHandlers): Promise<AttachSession> {
   return new Promise((resolve, reject) => {
-    let sock: Socket;
-    try {
-      sock = connectToMonitor(path);
-    } catch (err) {
-      reject(notListening(err));
-      return;
-    }
-    let buf: Buffer = Buffer.alloc(0);
+    const sock = connectToMonitor(path, reject);
+    if (!sock) return;
     let code: number | undefined;
     const exit = new Promise<number | undefined>((res) => sock.on('close', () => res(code)));
-    sock.on('data', (d: Buffer) => {
-      buf = buf.length ? Buffer.concat([buf, d]) : d;
-      while (buf.length >= 5) {
-        const len = buf.readUInt32LE(1);
-        if (buf.length < 5 + len) break;
-        const type = buf[0];
-        const body = buf.subarray(5, 5 + len);
-        buf = buf.subarray(5 + len);
+    sock.on(
+      'data',
+      frameReader((type, body) => {
         if (type === 1) handlers.stdout(body);
         else if (type === 2) handlers.stderr(body);
         else if (type === 3) code = body.readInt32LE(0);
-      }
-    });
+      }),
+    );
     sock.once('connect', () =>
       resolve({
         exit,
@@ -128,10 +138,5 @@ export function attachToMonitor(path: string, handlers: AttachHandlers): Promise
         detach: () => sock.destroy(),
       }),
     );
-    // a failed connect (ECONNREFUSED, ENOENT: the monitor is gone) rejects; an error after the
-    // connect only ends the session (its 'close' settles exit) and this reject does nothing. Not
-    // sock.connecting: Node clears it before it emits the connect error, and a promise that never
-    // settles lets the process end with status 0 half-way through a command
-    sock.once('error', (err) => reject(notListening(err)));
   });
 }

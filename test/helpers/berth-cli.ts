@@ -9,16 +9,17 @@
 // file in a process of its own, so files never share an environment.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, renameSync, rmdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, rmdirSync, rmSync } from 'node:fs';
+import { constants as osConstants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hostCgroupLayout } from '../../src/runtime/cgroups/detect.ts';
 import { resolveCgroupDirs } from '../../src/runtime/cgroups/placement.ts';
 import { BUSYBOX, REPO } from './busybox-rootfs.ts';
+import { seededStore } from './seeded-store.ts';
+import { sleep } from './wait.ts';
 
 export const BERTH = join(REPO, 'dist', 'berth');
-const NODE = join(REPO, 'node_modules', '.bin', 'node');
 
 export interface BerthResult {
   status: number | null;
@@ -76,31 +77,6 @@ function currentEnv(e?: BerthEnv): BerthEnv {
   return env;
 }
 
-// The seeded store is keyed by the bundle and the busybox binary, so a change to either seeds
-// again; older stores are removed.
-function seededStore(): string {
-  const st = statSync(BUSYBOX);
-  const key = createHash('sha256').update(readFileSync(join(REPO, 'dist', 'berth.cjs'))).update(`${st.size}:${st.mtimeMs}`).digest('hex').slice(0, 16);
-  const cache = join(REPO, '.cache');
-  const dir = join(cache, `berth-cli-store-${key}`);
-  if (existsSync(dir)) return dir;
-  mkdirSync(cache, { recursive: true });
-  const tmp = `${dir}.${process.pid}.tmp`;
-  rmSync(tmp, { recursive: true, force: true });
-  const r = spawnSync(NODE, [join(REPO, 'scripts', 'seed-busybox-image.ts'), '--root', tmp], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`seeding busybox: ${r.stderr}`);
-  try {
-    renameSync(tmp, dir);
-  } catch {
-    // another test file finished first; theirs is as good
-    rmSync(tmp, { recursive: true, force: true });
-  }
-  for (const old of readdirSync(cache)) {
-    if (old.startsWith('berth-cli-store-') && !old.startsWith(`berth-cli-store-${key}`) && !old.endsWith('.tmp')) rmSync(join(cache, old), { recursive: true, force: true });
-  }
-  return dir;
-}
-
 export function berthBuilt(): boolean {
   return existsSync(BERTH);
 }
@@ -153,20 +129,7 @@ let outCounter = 0;
 export async function runBerth(expected: number | RunOptions, ...args: string[]): Promise<BerthResult> {
   const o: RunOptions = typeof expected === 'number' ? { exit: expected } : expected;
   const e = currentEnv(o.berthEnv);
-  const outDir = join(e.base, 'out');
-  mkdirSync(outDir, { recursive: true });
-  const n = ++outCounter;
-  const outPath = join(outDir, `${n}.out`);
-  const errPath = join(outDir, `${n}.err`);
-  const outFd = openSync(outPath, 'w+');
-  const errFd = openSync(errPath, 'w+');
-  let child: ChildProcess;
-  try {
-    child = spawn(BERTH, args, { env: { ...e.env, ...o.env }, stdio: [o.input === undefined ? 'ignore' : 'pipe', outFd, errFd] });
-  } finally {
-    closeSync(outFd);
-    closeSync(errFd);
-  }
+  const { child, outPath, errPath } = spawnToFiles(e, args, o.env, o.input === undefined ? 'ignore' : 'pipe');
   if (o.input !== undefined) {
     child.stdin!.on('error', () => undefined);
     child.stdin!.end(o.input);
@@ -197,7 +160,24 @@ export async function runBerth(expected: number | RunOptions, ...args: string[])
 }
 
 function signalNumber(sig: NodeJS.Signals): number | undefined {
-  return ({ SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGUSR1: 10, SIGUSR2: 12, SIGPIPE: 13, SIGTERM: 15 } as Record<string, number>)[sig];
+  return osConstants.signals[sig];
+}
+
+// berth with its stdout and stderr in files of the environment's out/ directory.
+function spawnToFiles(e: BerthEnv, args: string[], env: Record<string, string> | undefined, stdin: 'pipe' | 'ignore'): { child: ChildProcess; outPath: string; errPath: string } {
+  const outDir = join(e.base, 'out');
+  mkdirSync(outDir, { recursive: true });
+  const n = ++outCounter;
+  const outPath = join(outDir, `${n}.out`);
+  const errPath = join(outDir, `${n}.err`);
+  const outFd = openSync(outPath, 'w+');
+  const errFd = openSync(errPath, 'w+');
+  try {
+    return { child: spawn(BERTH, args, { env: { ...e.env, ...env }, stdio: [stdin, outFd, errFd] }), outPath, errPath };
+  } finally {
+    closeSync(outFd);
+    closeSync(errFd);
+  }
 }
 
 // A berth command left running (logs -f, attach, wait, a run to kill midway): its output so far,
@@ -216,20 +196,7 @@ export interface BerthProcess {
 
 export function startBerth(args: string[], o: { env?: Record<string, string>; berthEnv?: BerthEnv; stdin?: 'pipe' | 'ignore' } = {}): BerthProcess {
   const e = currentEnv(o.berthEnv);
-  const outDir = join(e.base, 'out');
-  mkdirSync(outDir, { recursive: true });
-  const n = ++outCounter;
-  const outPath = join(outDir, `${n}.out`);
-  const errPath = join(outDir, `${n}.err`);
-  const outFd = openSync(outPath, 'w+');
-  const errFd = openSync(errPath, 'w+');
-  let child: ChildProcess;
-  try {
-    child = spawn(BERTH, args, { env: { ...e.env, ...o.env }, stdio: [o.stdin ?? 'ignore', outFd, errFd] });
-  } finally {
-    closeSync(outFd);
-    closeSync(errFd);
-  }
+  const { child, outPath, errPath } = spawnToFiles(e, args, o.env, o.stdin ?? 'ignore');
   const poll = setInterval(() => noteIds(e), 50);
   const exited = new Promise<number>((resolve, reject) => {
     child.on('error', reject);
@@ -268,20 +235,7 @@ async function waitUntil(get: () => string, re: RegExp, timeoutMs: number, what:
   }
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
-// Polls until fn returns a value other than undefined or false.
-export async function waitFor<T>(fn: () => T | Promise<T>, o: { timeoutMs?: number; what?: string } = {}): Promise<Exclude<T, false | undefined>> {
-  const end = Date.now() + (o.timeoutMs ?? 15_000);
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v as Exclude<T, false | undefined>;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${o.what ?? 'a condition'}`);
-    await sleep(50);
-  }
-}
+export { sleep, waitFor } from './wait.ts';
 
 // berth on a real pseudo-terminal: script(1) gives it one (stdin, stdout and stderr all the pty,
 // as a user's shell has them) with a window of 30 rows and 100 columns. What is written goes to

@@ -7,14 +7,14 @@
 // pipe of the test open (test/helpers/runtime-cli.ts has the same rule).
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { hostCgroupLayout } from '../../src/runtime/cgroups/detect.ts';
 import { REPO } from './busybox-rootfs.ts';
+import { seededStore } from './seeded-store.ts';
+import { sleep, waitFor } from './wait.ts';
 
 export const BERTH = join(REPO, 'dist', 'berth');
-const NODE = join(REPO, 'node_modules', '.bin', 'node');
 
 export interface SandboxPaths {
   root: string;
@@ -251,29 +251,6 @@ function forceClean(base: string, ids: string[]): void {
   }
 }
 
-// busybox:latest seeded once per build into .cache and copied per sandbox (seeding takes a
-// second and a half, a copy a few milliseconds); a new build of berth seeds again.
-function seededStore(): string {
-  const key = createHash('sha256').update(readFileSync(join(REPO, 'dist', 'berth.cjs'))).digest('hex').slice(0, 12);
-  const dir = join(REPO, '.cache', `berth-sandbox-store-${key}`);
-  if (existsSync(join(dir, 'image'))) return dir;
-  for (const old of existsSync(join(REPO, '.cache')) ? readdirSync(join(REPO, '.cache')) : []) {
-    if (old.startsWith('berth-sandbox-store-') && !old.endsWith('.tmp')) rmSync(join(REPO, '.cache', old), { recursive: true, force: true });
-  }
-  mkdirSync(join(REPO, '.cache'), { recursive: true });
-  const tmp = `${dir}.${process.pid}.tmp`;
-  rmSync(tmp, { recursive: true, force: true });
-  const r = spawnSync(NODE, [join(REPO, 'scripts', 'seed-busybox-image.ts'), '--root', tmp], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`seeding busybox: ${r.stderr}`);
-  try {
-    renameSync(tmp, dir);
-  } catch {
-    // another test file seeded it first
-    rmSync(tmp, { recursive: true, force: true });
-  }
-  return dir;
-}
-
 export function sandbox(o: { busybox?: boolean } = {}): Sandbox {
   const base = mkdtempSync('/tmp/bsb-');
   const s = new Sandbox(base);
@@ -283,20 +260,7 @@ export function sandbox(o: { busybox?: boolean } = {}): Sandbox {
   return s;
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
-// Polls until fn returns something other than undefined or false.
-export async function waitFor<T>(fn: () => T | Promise<T>, o: { timeoutMs?: number; what?: string } = {}): Promise<Exclude<T, false | undefined>> {
-  const end = Date.now() + (o.timeoutMs ?? 15_000);
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v as Exclude<T, false | undefined>;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${o.what ?? 'a condition'}`);
-    await sleep(50);
-  }
-}
+export { sleep, waitFor } from './wait.ts';
 
 export function builtBerth(): boolean {
   return existsSync(BERTH);

@@ -1,5 +1,4 @@
-import { accessSync, constants, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { findInPath } from '../../lib/find-in-path.ts';
 import { BerthError, UsageError } from '../../lib/errors.ts';
 import { DEFAULT_RUNTIME, RUNTIME_NAMES, type RuntimeName } from './driver.ts';
 
@@ -20,18 +19,7 @@ export function runtimeName(given: string | undefined): RuntimeName {
 
 // The external runtime's program, looked up in PATH as a shell would.
 export function findRuntimeBinary(name: string, path = process.env['PATH'] ?? ''): string | undefined {
-  for (const dir of path.split(':')) {
-    if (!dir) continue;
-    const candidate = join(dir, name);
-    try {
-      if (!statSync(candidate).isFile()) continue;
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
+  return findInPath(name, path);
 }
 
 export function requireRuntimeBinary(name: RuntimeName): string {

@@ -1,5 +1,4 @@
-import { accessSync, constants, statSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { findInPath } from '../../lib/find-in-path.ts';
 import type { LinuxIDMapping } from '../../oci/runtime-spec.ts';
 import { InvalidConfigError, SystemError } from '../../lib/errors.ts';
 import { describeUser, type RuntimeUser } from './runtime-user.ts';
@@ -31,21 +30,6 @@ export interface SubidFiles {
 }
 
 export const SYSTEM_SUBID_FILES: SubidFiles = { subuid: '/etc/subuid', subgid: '/etc/subgid', path: process.env.PATH ?? '/usr/bin:/bin' };
-
-function findInPath(name: string, path: string): string | undefined {
-  for (const dir of path.split(delimiter)) {
-    if (!dir) continue;
-    const p = join(dir, name);
-    try {
-      if (!statSync(p).isFile()) continue;
-      accessSync(p, constants.X_OK);
-      return p;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
 
 interface Kind {
   field: 'linux.uidMappings' | 'linux.gidMappings';
