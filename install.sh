@@ -16,11 +16,12 @@ fi
 # tini (a subreaper for the tests), python3 (the tests' console-socket receiver). Tests and tools:
 # libseccomp-dev (the seccomp compiler's oracle), golang-go (the Go template oracle),
 # docker-registry/skopeo/apache2-utils (registry tests), uidmap (rootless), user-mode-linux (the
-# cgroup v2 guest, with kmod for its modules), iproute2 (network namespaces), procps (ps). Benchmarks
-# install their own peers.
+# cgroup v2 guest, with kmod for its modules), iproute2 (network namespaces), procps (ps), runc and
+# crun (`--runtime runc|crun`, tested for real). Benchmarks install their other peers.
 packages=(
   gcc make libc6-dev musl-tools busybox-static tini python3 ca-certificates
   libseccomp-dev golang-go docker-registry skopeo apache2-utils uidmap user-mode-linux kmod iproute2 procps
+  runc crun
 )
 missing=()
 for p in "${packages[@]}"; do

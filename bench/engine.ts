@@ -508,7 +508,7 @@ function printTrace(t: Trace): void {
     prev = r.ms;
   }
   const wall = median(t.walls);
-  log(`  ${wall.toFixed(1).padStart(15)} ${(wall - median(t.last)).toFixed(1).padStart(7)}  process gone (wall time seen by the caller; after the last milestone: the monitor's exit command \`berth container cleanup\`, a second Node process, records the exit and removes the container while \`run\` polls for it)`);
+  log(`  ${wall.toFixed(1).padStart(15)} ${(wall - median(t.last)).toFixed(1).padStart(7)}  process gone (wall time seen by the caller; after the last milestone, \`run\` (which claimed the cleanup from the monitor) checks that the container is gone, and Node exits)`);
   log(`  \`berth --version\` (Node start-up + loading the bundle, no engine work): ${median(t.versionMs).toFixed(1)} ms`);
   log('  the helper (C), per stage, from a detached container\'s monitor log:');
   for (const [s, ms] of t.helperStage) log(`    ${s.padEnd(14)} ${median(ms).toFixed(2).padStart(7)} ms`);
@@ -610,6 +610,7 @@ async function cleanup(engines: Engine[]): Promise<void> {
 // Main
 
 const loads: string[] = [];
+const nodeMs: number[] = [];
 const loadavg = (): string => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 
 function printTable(engines: Engine[]): void {
@@ -627,6 +628,10 @@ function printTable(engines: Engine[]): void {
   for (const e of usable) {
     const ratio = berth && e !== berth ? `${(median(berth.runMs) / median(e.runMs)).toFixed(2)}` : '';
     log(`   ${e.name.padEnd(12)} ${f1(median(e.runMs)).padStart(7)}ms ${f1(pct(e.runMs, 10)).padStart(7)}ms ${f1(pct(e.runMs, 90)).padStart(7)}ms   ${ratio}`);
+  }
+  if (nodeMs.length) {
+    const thirds = peers.filter((p) => p.name.startsWith('podman')).map((p) => `${((median(nodeMs) / (median(p.runMs) / 3)) * 100).toFixed(0)}% of a third of ${p.name}'s`);
+    log(`   ${'node -e 0'.padEnd(12)} ${f1(median(nodeMs)).padStart(7)}ms ${f1(pct(nodeMs, 10)).padStart(7)}ms ${f1(pct(nodeMs, 90)).padStart(7)}ms   (Node's own start and exit, the floor of every berth command${thirds.length ? `: ${thirds.join(', ')}` : ''})`);
   }
   if (berth?.leftAfterRunRm) {
     const g = berth.untilGone;
@@ -721,6 +726,8 @@ async function main(): Promise<void> {
         sync();
         e.runMs.push(runOnce(e));
       }
+      // the floor under any berth command, in the same rotation: Node's own start and exit
+      nodeMs.push(timed([process.execPath, '-e', '0']).ms);
     }
     for (let b = 0; b < BATCHES && !failure; b++) {
       for (let j = 0; j < usable.length && !failure; j++) {

@@ -1,6 +1,10 @@
 // berth-runtime against runc and crun: `run` of a busybox bundle whose program is `true`, on the
 // same bundle and the same tmpfs state root, runs alternating so load affects all alike.
 // Prints medians and ratios. Needs root. Usage: node bench/runtime-run.ts [--runs 40]
+// The state root is a tmpfs the script mounts (and unmounts): /run is one on a systemd host, but
+// not on every machine (this development VM's /run is on its disk, where berth-runtime's fsync of
+// state.json costs ~2 ms that a real host does not pay). `node -e 0`, timed in the same loop, is
+// the floor any Node program pays: Node's own start and exit.
 // runc and crun come from Debian; this script installs them when they are missing.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,6 +33,12 @@ const bundle = makeBundle((s) => {
 });
 writeFileSync(join(bundle.dir, 'config.json'), JSON.stringify(bundle.spec));
 const stateRoot = mkdtempSync(join('/run', 'berth-bench-'));
+try {
+  execFileSync('mount', ['-t', 'tmpfs', '-o', 'mode=0700', 'tmpfs', stateRoot]);
+} catch (err) {
+  rmSync(stateRoot, { recursive: true, force: true });
+  throw err;
+}
 const tools = [
   { name: 'berth-runtime', bin: berth },
   { name: 'runc', bin: 'runc' },
@@ -36,6 +46,15 @@ const tools = [
 ];
 const version = (bin: string): string => execFileSync(bin, ['--version'], { encoding: 'utf8' }).split('\n')[0]!;
 const times = new Map<string, number[]>(tools.map((t) => [t.name, []]));
+const nodeBin = process.execPath;
+const nodeTimes: number[] = [];
+function nodeOnce(): number {
+  const start = process.hrtime.bigint();
+  const r = spawnSync(nodeBin, ['-e', '0'], { stdio: 'ignore' });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (r.status !== 0) throw new Error(`node -e 0 failed (${r.status})`);
+  return ms;
+}
 
 function once(t: (typeof tools)[number], i: number): number {
   const start = process.hrtime.bigint();
@@ -57,9 +76,13 @@ try {
     }
   }
   const usable = tools.filter((t) => !unavailable.has(t.name));
-  for (let i = 0; i < runs; i++) for (const t of usable) times.get(t.name)!.push(once(t, i));
+  for (let i = 0; i < runs; i++) {
+    for (const t of usable) times.get(t.name)!.push(once(t, i));
+    nodeTimes.push(nodeOnce());
+  }
 } finally {
   bundle.remove();
+  spawnSync('umount', [stateRoot]);
   rmSync(stateRoot, { recursive: true, force: true });
 }
 
@@ -79,3 +102,10 @@ for (const t of tools.filter((x) => !unavailable.has(x.name))) {
   const ratios = base.map((b) => `   ${(m / median(times.get(b.name)!)).toFixed(2).padStart(5)}x`).join('');
   console.log(`  ${t.name.padEnd(14)} ${m.toFixed(1).padStart(7)}ms ${pct(a, 10).toFixed(1).padStart(7)}ms ${pct(a, 90).toFixed(1).padStart(7)}ms${ratios}`);
 }
+const runcMedian = unavailable.has('runc') ? undefined : median(times.get('runc')!);
+const nodeMedian = median(nodeTimes);
+console.log(
+  `  ${'node -e 0'.padEnd(14)} ${nodeMedian.toFixed(1).padStart(7)}ms ${pct(nodeTimes, 10).toFixed(1).padStart(7)}ms ${pct(nodeTimes, 90).toFixed(1).padStart(7)}ms` +
+    `   (Node's own start and exit, ${nodeBin}: the floor of any call of berth-runtime` +
+    `${runcMedian === undefined ? '' : `, ${((nodeMedian / runcMedian) * 100).toFixed(0)}% of runc's whole run`})`,
+);

@@ -8,7 +8,8 @@ import { requires } from '../helpers/requires.ts';
 
 // Real cgroup v2 for this hybrid machine: boots the cgroup v2-only user-mode-linux guest of
 // scripts/in-cgroup2-vm.sh (the checkout shared at the same path) and runs test/cgroup2/ there
-// with this checkout's Node 24 (the guest's /usr/bin/node is the host's 20). Setup:
+// with this checkout's Node 24 (the guest's /usr/bin/node is the host's 20): the cgroup manager,
+// berth-runtime's limits, and the engine with each of its runtimes (berth's, runc, crun). Setup:
 //   apt-get install -y --no-install-recommends user-mode-linux kmod
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -24,7 +25,9 @@ test('the cgroup v2 suite passes in a cgroup v2-only guest', { timeout: 20 * 60 
   execFileSync('make', ['-s', '-C', join(repo, 'native'), `OUT=${join(repo, 'native', 'build')}`], { stdio: 'inherit' });
   const r = spawnSync(
     join(repo, 'scripts', 'in-cgroup2-vm.sh'),
-    ['-t', '900', '-e', `BERTH_LIBEXEC=${join(repo, 'native', 'build')}`, 'node_modules/.bin/node --test --test-reporter=tap test/cgroup2/*.test.ts'],
+    // /tmp on a tmpfs: the engine's tests keep their stores there, and overlay refuses an upper
+    // directory on the guest's own overlay root
+    ['-t', '900', '--tmpfs', '/tmp', '-e', `BERTH_LIBEXEC=${join(repo, 'native', 'build')}`, 'node_modules/.bin/node --test --test-reporter=tap test/cgroup2/*.test.ts'],
     { cwd: repo, encoding: 'utf8', maxBuffer: 64 << 20 },
   );
   const out = `${r.stdout}${r.stderr}`;

@@ -202,6 +202,11 @@ describe('rootfs mounts', () => {
       assert.throws(() => store.remove(chain[2]!), (err: unknown) => err instanceof ConflictError && err.message.includes(`used by the rootfs mounted at "${rootfs}"`));
       await unmountRootfs(rw);
       assert.equal(mountPoints().has(rootfs), false);
+      // a second start mounts the same layers: mount.json, unchanged, is not written again
+      const before = lstatSync(join(rw, 'mount.json')).ino;
+      await mountRootfs({ store, layers: chain, rwDir: rw });
+      assert.equal(lstatSync(join(rw, 'mount.json')).ino, before, 'mount.json rewritten although unchanged');
+      await unmountRootfs(rw);
     } finally {
       await unmountAll();
     }

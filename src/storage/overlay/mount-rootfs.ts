@@ -94,7 +94,7 @@ export async function mountRootfs(o: MountRootfsOptions): Promise<{ rootfs: stri
   if (driver === 'copy') {
     // the copy is the container's writable tree: it is made once and kept across remounts
     if (!existsSync(join(rwDir, 'mount.json'))) copyLayers(o.layers.map((id) => o.store.diffDir(id)), rootfs);
-    writeFileAtomic(join(rwDir, 'mount.json'), `${JSON.stringify(record())}\n`, 0o600);
+    writeRootfsRecord(rwDir, record(), volatile(o));
     if (o.readonly) {
       // a read-only bind of the tree onto itself: the same protection overlay's MS_RDONLY gives
       mount(rootfs, rootfs, null, MS.BIND, null);
@@ -103,13 +103,29 @@ export async function mountRootfs(o: MountRootfsOptions): Promise<{ rootfs: stri
     return { rootfs, driver };
   }
   try {
-    writeFileAtomic(join(rwDir, 'mount.json'), `${JSON.stringify(record())}\n`, 0o600);
+    writeRootfsRecord(rwDir, record(), volatile(o));
     registerMount(o.store.root, { rwDir, rootfs, layers: o.layers });
   } catch (err) {
     umount2(rootfs, MNT.DETACH);
     throw err;
   }
   return { rootfs, driver };
+}
+
+const volatile = (o: MountRootfsOptions): boolean => o.volatile === true && !o.readonly;
+
+// mount.json outlives the mount (diff, commit and the next start read it), so it is written with
+// fsync, but only when it changes: a restart mounts the same layers again and need not pay for
+// the two fsyncs. A volatile layer (--rm) is thrown away by the crash that would tear the file.
+function writeRootfsRecord(rwDir: string, rec: RootfsRecord, isVolatile: boolean): void {
+  const file = join(rwDir, 'mount.json');
+  const text = `${JSON.stringify(rec)}\n`;
+  try {
+    if (readFileSync(file, 'utf8') === text) return;
+  } catch {
+    // none yet (or unreadable): written below
+  }
+  writeFileAtomic(file, text, 0o600, { sync: !isVolatile });
 }
 
 function mountOverlay(o: MountRootfsOptions, rwDir: string, rootfs: string): void {
@@ -119,17 +135,17 @@ function mountOverlay(o: MountRootfsOptions, rwDir: string, rootfs: string): voi
   if (lowers.length === 0) lowers.push(join(rwDir, 'empty'));
   if (o.readonly && lowers.length === 1) lowers.push(join(rwDir, lowers[0] === join(rwDir, 'empty') ? 'empty2' : 'empty'));
   const rw = o.readonly ? {} : { upper: join(rwDir, 'upper'), work: join(rwDir, 'work') };
-  const volatile = o.volatile === true && !o.readonly;
+  const isVolatile = volatile(o);
   // the kernel leaves work/work/incompat/volatile behind and refuses to mount over it again
   // (even after a clean unmount): containers/storage removes it before every mount, as here
-  if (volatile) rmSync(join(rwDir, 'work', 'work', 'incompat', 'volatile'), { recursive: true, force: true });
+  if (isVolatile) rmSync(join(rwDir, 'work', 'work', 'incompat', 'volatile'), { recursive: true, force: true });
   // the short lower names are relative to the store root: mounted from there
   try {
     try {
-      mount('overlay', rootfs, 'overlay', o.readonly ? MS.RDONLY : 0, overlayMountData({ lowers, ...rw, volatile }), o.store.root);
+      mount('overlay', rootfs, 'overlay', o.readonly ? MS.RDONLY : 0, overlayMountData({ lowers, ...rw, volatile: isVolatile }), o.store.root);
     } catch (err) {
       // a kernel before 5.10 does not know the option: mount without it
-      if (!(volatile && err instanceof SyscallError && err.errno === 'EINVAL')) throw err;
+      if (!(isVolatile && err instanceof SyscallError && err.errno === 'EINVAL')) throw err;
       mount('overlay', rootfs, 'overlay', 0, overlayMountData({ lowers, ...rw }), o.store.root);
     }
   } catch (err) {
