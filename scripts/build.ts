@@ -4,7 +4,8 @@
 // --node sets the interpreter in the bundles' #! line (default: this checkout's Node 24).
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -25,8 +26,7 @@ const entries = [
   { name: 'berth', entry: 'bin/berth.ts' },
 ];
 for (const { name, entry } of entries) {
-  // The bundle proper is <name>.cjs; <name> is a two-line launcher that turns on V8's compile
-  // cache first, so the bundle is compiled once and later calls load the cached code.
+  // The bundle proper is <name>.cjs; <name> is its launcher.
   const bundle = join(out, `${name}.cjs`);
   await build({
     entryPoints: [join(repo, entry)],
@@ -44,9 +44,13 @@ for (const { name, entry } of entries) {
     logLevel: 'warning',
   });
   const launcher = join(out, name);
-  // "--" ends Node's own options: without it Node reads a user's `--env-file <f>` anywhere in
-  // argv (berth run --env-file) as its own, and exits 9 when the file is missing
-  writeFileSync(launcher, `#!${nodeBin} --\nrequire("node:module").enableCompileCache?.();require("./${name}.cjs");\n`);
+  // <name> loads <name>.cjs with a V8 code cache of its own (bin/launcher.cjs says why), named for
+  // the bundle's content. "--" ends Node's own options: without it Node reads a user's
+  // `--env-file <f>` anywhere in argv (berth run --env-file) as its own, and exits 9 when the
+  // file is missing.
+  const hash = createHash('sha256').update(readFileSync(bundle)).digest('hex').slice(0, 16);
+  const template = readFileSync(join(repo, 'bin', 'launcher.cjs'), 'utf8');
+  writeFileSync(launcher, `#!${nodeBin} --\n${template.replaceAll('@@NAME@@', name).replaceAll('@@HASH@@', hash)}`);
   chmodSync(launcher, 0o755);
 }
 
