@@ -69,6 +69,7 @@ void step_monitor_config(struct ctx *c, const struct step *s);
 void step_subreaper(struct ctx *c, const struct step *s);
 /* steps/monitor-health.c: the health-check timer inside the monitor's loop */
 void step_monitor_health(struct ctx *c, const struct step *s);
+void step_monitor_unmount(struct ctx *c, const struct step *s);
 void health_start(void);
 int health_poll_timeout(void);
 void health_tick(const sigset_t *blocked);

@@ -118,6 +118,8 @@ enum berth_op {
   OP_SPAWN_RUNTIME = 57,  /* ints: stdin_slot, stdout_slot, stderr_slot, console_listen_slot (-1: none),
                              pty_slot (receives the console's master), error_slot (read end of where
                              the runtime's stderr goes); strs: pid_file, argv... (steps/runtime-spawn.c) */
+  OP_UNMOUNT_AT_EXIT = 58, /* strs: path the monitor unmounts (umount2, no flags) once the container has
+                             exited, before it writes the exit file; a failure leaves it to the engine */
   OP_BPF_DEVICES = 60,    /* strs: cgroup v2 directory, program (struct bpf_insn[]), license */
 };
 

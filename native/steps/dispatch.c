@@ -44,6 +44,9 @@ int run_step(struct ctx *c, const struct step *s) {
   case OP_MONITOR_HEALTH:
     step_monitor_health(c, s);
     return 0;
+  case OP_UNMOUNT_AT_EXIT:
+    step_monitor_unmount(c, s);
+    return 0;
   case OP_PTY_PEER:
   case OP_SET_WINSIZE:
   case OP_COPY_WINSIZE:

@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -69,6 +70,9 @@ struct monitor {
 };
 
 static struct monitor mon;
+/* the container's rootfs mount, unmounted by the monitor when the container is over: the engine
+ * would otherwise start a process just to make this one call (OP_UNMOUNT_AT_EXIT) */
+static const char *unmount_at_exit;
 
 static void open_log(void) {
   mon.log = open(mon.log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
@@ -390,6 +394,19 @@ void step_monitor_config(struct ctx *c, const struct step *s) {
   for (int i = 0; i < MAX_CLIENTS; i++) mon.clients[i].fd = -1;
 }
 
+void step_monitor_unmount(struct ctx *c, const struct step *s) {
+  unmount_at_exit = arg_str(c, s, 0);
+}
+
+/* Before the exit file and the exit frame, which everyone who acts on the exit waits for: no
+ * start of the same container can mount its rootfs again before this. EINVAL (not mounted) is
+ * fine; anything else (EBUSY: a host process is inside) is left to the engine's cleanup, which
+ * unmounts whatever is still mounted. */
+static void unmount_rootfs(void) {
+  if (!unmount_at_exit || umount2(unmount_at_exit, 0) == 0 || errno == EINVAL || errno == ENOENT) return;
+  dprintf(2, "berth-helper: umount2 \"%s\": %s (left to the engine's cleanup)\n", unmount_at_exit, strerror(errno));
+}
+
 void step_subreaper(struct ctx *c, const struct step *s) {
   (void)s;
   if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0) fail(c, errno, "prctl(PR_SET_CHILD_SUBREAPER)");
@@ -472,6 +489,7 @@ void run_monitor(struct ctx *c, pid_t child) {
     if (!exited) health_tick(&mask);
   }
   health_stop();
+  unmount_rootfs();
   write_exit_file(status);
   /* clients still in the backlog get the exit code too, and their frames (a claim) are read */
   take_pending_clients();

@@ -161,4 +161,21 @@ test('a program gone before its monitor wrote the exit: the next command leaves 
   await runBerth(0, 'rm', name);
 });
 
+test('the monitor unmounts the rootfs itself at the exit, before the exit file and its exit command', { skip }, async (t) => {
+  const name = safeName(t);
+  // the exit command (a berth process the monitor starts, in this environment) dies as it begins:
+  // whatever is released by then, the monitor released
+  const id = (await runBerth({ exit: 0, env: { BERTH_CRASH_AT: 'exit: recording' } }, 'run', '-d', '--name', name, 'busybox', 'sh', '-c', 'while [ ! -e /tmp/go ]; do sleep 0.05; done; exit 4')).stdout.trim();
+  const rootfs = join(env!.root, 'containers', id, 'rw', 'rootfs');
+  const mounted = (): boolean => readFileSync('/proc/self/mountinfo', 'utf8').split('\n').some((l) => l.split(' ')[4] === rootfs);
+  assert.ok(mounted(), 'the rootfs is mounted while the container runs');
+  await runBerth(0, 'exec', name, 'touch', '/tmp/go');
+  await waitFor(() => existsSync(join(env!.runroot, 'containers', id, 'exit.json')), { what: 'the exit file' });
+  assert.equal(mounted(), false, 'the rootfs was still mounted when the monitor wrote the exit file');
+  // (the record, which the killed exit command did not update, is repaired once its exit file is
+  // 30 s old; rm -f does not wait for that)
+  await runBerth(0, 'rm', '-f', name);
+  assert.deepEqual(traces(id), []);
+});
+
 test('leaves nothing behind', { skip }, () => leakCheck());

@@ -4,11 +4,13 @@ import { markExited, readExitFile, releaseResources, restartDelayMs, shouldResta
 import type { EngineContext } from '../engine-context.ts';
 import { driverFor } from '../runtime-driver/index.ts';
 import { cgroupsPath } from '../paths.ts';
+import { mark } from '../../lib/trace.ts';
 
 // The monitor's exit command (`berth container cleanup <id>`): runs when the container's process
 // has exited, with no other berth command necessarily running. Records the exit, releases the
 // mount and cgroups, then applies --rm or the restart policy.
 export async function onContainerExit(ctx: EngineContext, id: string): Promise<void> {
+  mark('exit: recording');
   const restart = await ctx.store.withContainerLock(id, async () => {
     const record = ctx.store.get(id);
     if (!record) return false;
@@ -23,8 +25,9 @@ export async function onContainerExit(ctx: EngineContext, id: string): Promise<v
       record.State.Status = 'restarting';
       record.State.Restarting = true;
     }
-    ctx.store.put(record);
-    if (!again && record.HostConfig.AutoRemove) await removeContainer(ctx, id, { force: true, volumes: true, locked: true });
+    const remove = !again && record.HostConfig.AutoRemove;
+    ctx.store.put(record, { sync: !remove });
+    if (remove) await removeContainer(ctx, id, { force: true, volumes: true, locked: true });
     return again;
   });
   if (!restart) return;

@@ -114,6 +114,7 @@ export async function startContainer(ctx: EngineContext, id: string, opts: Start
       stdin: record.Config.OpenStdin,
       errorLog: monitorErrorLog(ctx.paths, record.Id),
       ...(health ? { health } : {}),
+      unmountAtExit: rootfs,
     };
     const pid = await driver.create({ id: record.Id, bundle: bundleDir(ctx.paths, record.Id), runDir: run, terminal: record.Config.Tty, monitor });
     mark('engine: container created');

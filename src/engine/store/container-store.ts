@@ -83,9 +83,11 @@ export class ContainerStore {
     return out.sort((a, b) => (a.Created < b.Created ? 1 : a.Created > b.Created ? -1 : 0));
   }
 
-  put(r: ContainerRecord): void {
+  // sync: false for a record removed right after (an exited --rm container): if a crash comes
+  // between, either version of it is repaired into the removal (repair.ts)
+  put(r: ContainerRecord, { sync = true }: { sync?: boolean } = {}): void {
     mkdirSync(containerDir(this.paths, r.Id), { recursive: true, mode: 0o710 });
-    writeFileAtomic(recordPath(this.paths, r.Id), JSON.stringify(r));
+    writeFileAtomic(recordPath(this.paths, r.Id), JSON.stringify(r), 0o644, { sync });
   }
 
   // The record first: a removal cut short leaves a directory without one, which no command

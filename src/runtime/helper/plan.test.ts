@@ -45,6 +45,13 @@ test('encodePlan writes the header and each step as native/plan.c reads them', (
   assert.deepEqual(d.steps[1], { op: Op.UNSHARE, stage: Stage.CHILD, ints: [0x20000000n], strs: [] });
 });
 
+test('integers reach the helper as i64 whatever their size or sign (numbers are not written as BigInts)', () => {
+  const vals = [0, 1, -1, 2 ** 31, -(2 ** 31), 0xffffffff, 2 ** 32, 2 ** 32 + 5, -(2 ** 32) - 7, 123456789012, -98765432109, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER];
+  const b = new PlanBuilder();
+  b.add(Stage.INIT, Op.MOUNT, 'x', [...vals, -(2n ** 63n)]);
+  assert.deepEqual(decode(encodePlan(b.build())).steps[0]!.ints, [...vals.map((v) => BigInt(v)), -(2n ** 63n)]);
+});
+
 test('slots run out with a clear internal error instead of overflowing the helper table', () => {
   const b = new PlanBuilder();
   for (let i = 0; i < 64; i++) b.slot();

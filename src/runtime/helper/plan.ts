@@ -75,7 +75,13 @@ export function encodePlan(plan: HelperPlan): Buffer {
     buf.writeUInt16LE(step.strs.length, off + 6);
     off += 8;
     for (const v of step.ints) {
-      buf.writeBigInt64LE(BigInt.asIntN(64, BigInt(v)), off);
+      // numbers (nearly all) as two 32-bit halves: a BigInt per value cost ~1 ms per plan
+      if (typeof v === 'number' && Number.isSafeInteger(v)) {
+        buf.writeUInt32LE(v >>> 0, off);
+        buf.writeInt32LE(Math.floor(v / 0x100000000), off + 4);
+      } else {
+        buf.writeBigInt64LE(BigInt.asIntN(64, BigInt(v)), off);
+      }
       off += 8;
     }
     for (const b of strs[i]!) {

@@ -82,6 +82,7 @@ export const Op = {
   MONITOR_HEALTH: 55,
   COPY_WINSIZE: 56,
   SPAWN_RUNTIME: 57,
+  UNMOUNT_AT_EXIT: 58,
   BPF_DEVICES: 60,
 } as const;
 export type Op = (typeof Op)[keyof typeof Op];

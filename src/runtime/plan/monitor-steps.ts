@@ -14,6 +14,10 @@ export interface MonitorOptions {
   stdin: boolean;
   // a command the monitor runs on a timer while the container runs (the engine's health check)
   health?: MonitorHealth;
+  // the container's rootfs mount, unmounted by the monitor once the container has exited (before
+  // the exit file): saves the engine a process for that one call. The engine's cleanup still
+  // unmounts whatever the monitor could not.
+  unmountAtExit?: string;
 }
 
 export interface MonitorHealth {
@@ -76,5 +80,6 @@ export function addMonitorLoopSteps(b: PlanBuilder, m: MonitorOptions, slots: Mo
     const h = m.health;
     b.add(Stage.PARENT_POST, Op.MONITOR_HEALTH, `monitor health check every ${h.intervalMs} ms`, [h.intervalMs, h.startIntervalMs, h.startPeriodMs], h.command);
   }
+  if (m.unmountAtExit) b.add(Stage.PARENT_POST, Op.UNMOUNT_AT_EXIT, `monitor (unmounting "${m.unmountAtExit}" at exit)`, [], [m.unmountAtExit]);
   b.add(Stage.PARENT_POST, Op.MONITOR, `monitor (log "${m.logPath}")`, [slots.out, slots.err, slots.in, ptySlot, slots.listen, m.logMaxSize, m.logMaxFiles], [m.logPath, m.exitFile, ...m.exitCommand]);
 }
