@@ -120,6 +120,7 @@ enum berth_op {
                              the runtime's stderr goes); strs: pid_file, argv... (steps/runtime-spawn.c) */
   OP_UNMOUNT_AT_EXIT = 58, /* strs: path the monitor unmounts (umount2, no flags) once the container has
                              exited, before it writes the exit file; a failure leaves it to the engine */
+  OP_CGROUP_JOIN_SELF = 59, /* strs: a cgroup v1 `tasks` file; S1 writes "0" (itself) to it */
   OP_BPF_DEVICES = 60,    /* strs: cgroup v2 directory, program (struct bpf_insn[]), license */
 };
 

@@ -22,6 +22,7 @@ int run_step(struct ctx *c, const struct step *s) {
   case OP_WRITE_CHILD_PROC:
   case OP_RUN_TOOL:
   case OP_CGROUP_ENTER:
+  case OP_CGROUP_JOIN_SELF:
   case OP_SETNS:
   case OP_UNSHARE:
   case OP_SETHOSTNAME:

@@ -35,6 +35,19 @@ static void cgroup_enter(struct ctx *c, const struct step *s) {
   close(fd);
 }
 
+/* S1 moves itself: "0" in a cgroup v1 hierarchy's `tasks` file migrates the calling thread,
+ * which the kernel does without the global threadgroup lock that a move by pid through
+ * cgroup.procs takes, and whose first write lock waits out an RCU grace period (10-19 ms on a
+ * hybrid host, for every container). S1 is single-threaded (a clone of this single-threaded
+ * helper), so its one thread is the whole process; the init is cloned from it afterwards. */
+static void cgroup_join_self(struct ctx *c, const struct step *s) {
+  const char *path = arg_str(c, s, 0);
+  int fd = open(path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0) fail(c, errno, "open %s", path);
+  if (write_full(fd, "0", 1) < 0) fail(c, errno, "write 0 (this process) to %s", path);
+  close(fd);
+}
+
 /* A helper program such as newuidmap, whose arguments TypeScript chose; "{pid}" is the child.
  * Its stderr is kept: on failure its own words go into the report (newuidmap says which range
  * it refused). */
@@ -161,6 +174,9 @@ void step_ns(struct ctx *c, const struct step *s) {
     break;
   case OP_CGROUP_ENTER:
     cgroup_enter(c, s);
+    break;
+  case OP_CGROUP_JOIN_SELF:
+    cgroup_join_self(c, s);
     break;
   case OP_SETNS:
     if (setns(slot_fd(c, arg_int(c, s, 0)), (int)arg_int(c, s, 1)) < 0) fail(c, errno, "setns");

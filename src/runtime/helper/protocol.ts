@@ -83,6 +83,7 @@ export const Op = {
   COPY_WINSIZE: 56,
   SPAWN_RUNTIME: 57,
   UNMOUNT_AT_EXIT: 58,
+  CGROUP_JOIN_SELF: 59,
   BPF_DEVICES: 60,
 } as const;
 export type Op = (typeof Op)[keyof typeof Op];

@@ -5,6 +5,7 @@ import type { Process } from '../../oci/runtime-spec.ts';
 import { readRecord } from '../state/container-record.ts';
 import { deriveStatus } from '../state/status.ts';
 import { buildExecPlan } from '../plan/exec-plan.ts';
+import { runtimeUser } from '../rootless/runtime-user.ts';
 import { kernelLastCap } from '../capabilities.ts';
 import { checkShape } from '../validate/shape.ts';
 import { checkSpec } from '../validate/checks.ts';
@@ -105,6 +106,7 @@ export async function execProcess(ctx: RuntimeContext, opts: ExecOptions): Promi
     chrootToInit: record.noPivot,
     lastCap: kernelLastCap(),
     rootfs: record.rootfs,
+    rootless: runtimeUser().rootless,
   });
   for (const w of warnings) ctx.log.warn(w);
   // a helperSocket that cannot be had (the monitor is gone) leaves the helper to us, as runc's

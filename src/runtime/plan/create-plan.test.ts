@@ -82,6 +82,32 @@ test('new namespaces: user by clone, maps and cgroups by the parent, the rest un
   assert.ok(plan.steps.some((m) => m.op === Op.MOUNT && m.strs[0] === '/dev/null' && m.strs[1] === '/dev/null'));
 });
 
+test('without a new user namespace the child moves itself into v1 cgroups (tasks), before any namespace step', () => {
+  const hybrid = [
+    { version: 1 as const, controllers: ['pids'], mountPoint: '/sys/fs/cgroup/pids', path: '/sys/fs/cgroup/pids/x', relative: '/x' },
+    { version: 1 as const, controllers: ['memory'], mountPoint: '/sys/fs/cgroup/memory', path: '/sys/fs/cgroup/memory/x', relative: '/x' },
+    { version: 2 as const, controllers: [], mountPoint: '/sys/fs/cgroup/unified', path: '/sys/fs/cgroup/unified/x', relative: '/x' },
+  ];
+  const { plan } = buildCreatePlan(spec(), input({ cgroups: hybrid }));
+  const joins = ops(plan.steps, Op.CGROUP_JOIN_SELF);
+  assert.deepEqual(joins.map((j) => [j.stage, j.strs[0]]), [
+    [Stage.CHILD, '/sys/fs/cgroup/pids/x/tasks'],
+    [Stage.CHILD, '/sys/fs/cgroup/memory/x/tasks'],
+  ]);
+  const childSteps = plan.steps.filter((x) => x.stage === Stage.CHILD);
+  assert.deepEqual(childSteps.slice(0, 2), joins, 'the first things the child does');
+  // v2 by clone3 into the directory; nothing is moved by pid
+  assert.ok(plan.cgroupSlot >= 0);
+  assert.deepEqual(ops(plan.steps, Op.CGROUP_ENTER).map((c) => [c.strs[0], c.ints[0]]), [['/sys/fs/cgroup/unified/x/cgroup.procs', 1]]);
+  // a rootless runtime leaves it to the parent, as with a new user namespace (the test above)
+  const rootless = buildCreatePlan(spec(), input({ cgroups: hybrid, rootless: true })).plan;
+  assert.equal(ops(rootless.steps, Op.CGROUP_JOIN_SELF).length, 0);
+  // exec's process, root of the host until it joins the container's namespaces, does the same
+  const exec = buildExecPlan(spec(), spec().process!, { initPid: 42, cgroups: hybrid, detach: false, preserveFds: 0, chrootToInit: false, lastCap: 40, rootfs: '/b/rootfs' }).plan;
+  assert.deepEqual(ops(exec.steps, Op.CGROUP_JOIN_SELF).map((j) => j.strs[0]), ['/sys/fs/cgroup/pids/x/tasks', '/sys/fs/cgroup/memory/x/tasks']);
+  assert.ok(exec.steps.filter((x) => x.stage === Stage.CHILD)[0]!.op === Op.CGROUP_JOIN_SELF);
+});
+
 test('joined namespaces are opened before the clone, the user one joined first and the mount one last', () => {
   const s = spec((x) => {
     x.linux!.namespaces = [{ type: 'mount', path: '/proc/1/ns/mnt' }, { type: 'network', path: '/proc/1/ns/net' }, { type: 'user', path: '/proc/1/ns/user' }, { type: 'pid' }];

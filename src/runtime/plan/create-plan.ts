@@ -68,7 +68,7 @@ export function buildCreatePlan(spec: Spec, input: CreatePlanInput): CreatePlan 
 
   // the device program is attached before anything joins the cgroup
   addNativeCgroupSteps(b, input.cgroupNative ?? []);
-  addNamespaceSteps(b, spec, { cgroups: input.cgroups, ...(input.idMapWriters ? { idMapWriters: input.idMapWriters } : {}) });
+  addNamespaceSteps(b, spec, { cgroups: input.cgroups, rootless: input.rootless === true, ...(input.idMapWriters ? { idMapWriters: input.idMapWriters } : {}) });
   addInitHidingSteps(b);
 
   const userns = (spec.linux?.namespaces ?? []).some((n) => n.type === 'user');

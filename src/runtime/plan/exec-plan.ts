@@ -21,6 +21,8 @@ export interface ExecPlanInput {
   chrootToInit: boolean;
   lastCap: number;
   rootfs: string;
+  // a runtime that is not root: its process joins v1 cgroups through the parent (cgroup-steps.ts)
+  rootless?: boolean;
 }
 
 // Joining a running container (runc's setnsProcess, youki's tenant builder): open every namespace
@@ -43,7 +45,9 @@ export function buildExecPlan(spec: Spec, p: Process, input: ExecPlanInput): { p
     rootSlot = b.slot();
     b.add(Stage.PARENT_PRE, Op.OPEN, 'the container\'s root', [rootSlot, O.PATH | O.DIRECTORY, 0], [`/proc/${input.initPid}/root`]);
   }
-  addCgroupEntry(b, input.cgroups, (p) => `the container's cgroup ("${p}")`);
+  // the process starts as the runtime's user in the host's user namespace (it joins the
+  // container's user namespace later, by setns): root may move itself into v1 cgroups
+  addCgroupEntry(b, input.cgroups, (p) => `the container's cgroup ("${p}")`, { selfJoinV1: input.rootless !== true });
   const order: LinuxNamespaceType[] = ['user', ...types.filter((t) => t !== 'user' && t !== 'mount'), 'mount'];
   for (const t of order) {
     const slot = slots.get(t);

@@ -32,6 +32,8 @@ export const NAMESPACE_PROC_NAME: Record<LinuxNamespaceType, string> = {
 
 export interface NamespaceInput {
   cgroups: CgroupDir[];
+  // a runtime that is not root (its containers' v1 cgroups, if any, are joined by the parent)
+  rootless?: boolean;
   // how the maps of a new user namespace are written (root's direct write by default)
   idMapWriters?: IdMapWriters;
 }
@@ -39,7 +41,8 @@ export interface NamespaceInput {
 // Order matters and is explained step by step:
 // - S1 is cloned into a new user namespace (only CLONE_NEWUSER is a clone flag: everything else
 //   must be created from inside it, so the namespaces belong to the container's user);
-// - H writes S1's id maps and puts it in its cgroups before S1 does anything;
+// - H writes S1's id maps and puts it in its cgroups before S1 does anything (S1 moves itself
+//   into v1 cgroups, first thing, when it can: cgroup-steps.ts);
 // - S1 joins the given namespaces (user first: the rest are then checked against it; mount last:
 //   it changes S1's root, and later paths would resolve in it), then unshares the new ones.
 //   The new pid and time namespaces take effect for S1's children, so S2 is the container's init.
@@ -64,7 +67,9 @@ export function addNamespaceSteps(b: PlanBuilder, spec: Spec, input: NamespaceIn
     b.cloneFlags |= CLONE.NEWUSER;
     addIdMapSteps(b, spec.linux?.uidMappings ?? [], spec.linux?.gidMappings ?? [], input.idMapWriters);
   }
-  addCgroupEntry(b, input.cgroups, (p) => `linux.cgroupsPath (joining "${p}")`);
+  // S1 is root of the host's user namespace until its CHILD steps join or make another, unless it
+  // was cloned into a new one: only then can it not move itself (cgroup-steps.ts)
+  addCgroupEntry(b, input.cgroups, (p) => `linux.cgroupsPath (joining "${p}")`, { selfJoinV1: !newUser && input.rootless !== true });
   const oom = spec.process?.oomScoreAdj;
   if (oom !== undefined) {
     b.add(Stage.PARENT_MAP, Op.WRITE_CHILD_PROC, `process.oomScoreAdj (${oom})`, [], ['oom_score_adj', String(oom)]);
