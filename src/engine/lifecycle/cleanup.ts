@@ -38,7 +38,9 @@ export async function releaseResources(ctx: EngineContext, record: ContainerReco
       errors.push((err as Error).message);
     }
   }
-  rmSync(runDir(ctx.paths, id), { recursive: true, force: true });
+  // retried: a monitor that is just ending (the container killed above, or by a repair) writes
+  // its exit file here, and a file made during the removal fails it with ENOTEMPTY
+  rmSync(runDir(ctx.paths, id), { recursive: true, force: true, maxRetries: 10, retryDelay: 10 });
   if (errors.length > 0) ctx.log.warn(`cleaning up container ${id}: ${errors.join('; ')}`);
 }
 

@@ -154,7 +154,8 @@ export async function startContainer(ctx: EngineContext, id: string, opts: Start
     return record;
   } catch (err) {
     if (mounted) await unmountRootfs(rw).catch(() => {});
-    rmSync(run, { recursive: true, force: true });
+    // retried as in releaseResources: a monitor that is ending may still write its exit file
+    rmSync(run, { recursive: true, force: true, maxRetries: 10, retryDelay: 10 });
     const fresh = ctx.store.get(record.Id);
     if (fresh && err instanceof BerthError) {
       fresh.State.Error = err.message;

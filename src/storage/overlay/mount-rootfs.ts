@@ -162,10 +162,17 @@ export async function unmountRootfs(rwDir: string): Promise<void> {
     try {
       umount2(rootfs, 0);
     } catch (err) {
+      // EINVAL: no longer a mount point, unmounted meanwhile by the container's monitor (it
+      // does so at the container's exit)
+      if (err instanceof SyscallError && err.errno === 'EINVAL') return unregisterIf(rec, dir);
       // still busy (a process has its cwd there): detach now, the kernel frees it when released
       if (!(err instanceof SyscallError && err.errno === 'EBUSY')) throw err;
       umount2(rootfs, MNT.DETACH);
     }
   }
+  unregisterIf(rec, dir);
+}
+
+function unregisterIf(rec: RootfsRecord, dir: string): void {
   if (rec.driver === 'overlay') unregisterMount(rec.storeRoot, dir);
 }
