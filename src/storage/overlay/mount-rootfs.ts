@@ -164,15 +164,16 @@ export async function unmountRootfs(rwDir: string): Promise<void> {
     } catch (err) {
       // EINVAL: no longer a mount point, unmounted meanwhile by the container's monitor (it
       // does so at the container's exit)
-      if (err instanceof SyscallError && err.errno === 'EINVAL') return unregisterIf(rec, dir);
+      if (err instanceof SyscallError && err.errno === 'EINVAL') return unregisterOverlay(rec, dir);
       // still busy (a process has its cwd there): detach now, the kernel frees it when released
       if (!(err instanceof SyscallError && err.errno === 'EBUSY')) throw err;
       umount2(rootfs, MNT.DETACH);
     }
   }
-  unregisterIf(rec, dir);
+  unregisterOverlay(rec, dir);
 }
 
-function unregisterIf(rec: RootfsRecord, dir: string): void {
+// the mount registry entry (overlay only: the copy driver registers nothing)
+function unregisterOverlay(rec: RootfsRecord, dir: string): void {
   if (rec.driver === 'overlay') unregisterMount(rec.storeRoot, dir);
 }
