@@ -166,7 +166,9 @@ test('stats in runc\'s events shape from a busy process', async (t) => {
   if (needsV1Host(t)) return;
   const cg = makeCgroup(t);
   cg.m.apply({ memory: { limit: 256 << 20 }, pids: { limit: 100 } });
-  const p = spawnInCgroups(cg.dirs, 'i=0; while [ $i -lt 50000 ]; do i=$((i+1)); done; echo done; sleep 60');
+  // the sleeper is forked before the loop: once "done" is printed, two processes are there (with
+  // `…; echo done; sleep 60` the check could come before the shell had forked it)
+  const p = spawnInCgroups(cg.dirs, 'sleep 60 & i=0; while [ $i -lt 50000 ]; do i=$((i+1)); done; echo done; wait');
   // enough work to be accounted; the wait is long because a loaded machine stretches it
   await waitFor(() => p.output().includes('done'), 60000);
   const s = cg.m.stats();
