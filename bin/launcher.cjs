@@ -23,6 +23,7 @@ const { createRequire } = require('node:module');
 const NAME = '@@NAME@@';
 const HASH = '@@HASH@@';
 const bundle = `${__dirname}/${NAME}.cjs`;
+const MAX_FILES = 32;
 
 function cacheDir() {
   if (process.env.BERTH_V8_CACHE === '0') return undefined;
@@ -43,12 +44,18 @@ function save(dir, file, script) {
     const tmp = `${file}.${process.pid}.tmp`;
     fs.writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });
     fs.renameSync(tmp, file);
-    // this bundle's caches of other builds or Node versions (not the other bundle's)
+    // this bundle's caches of other builds or Node versions (not the other bundle's); of this
+    // build's, the newest MAX_FILES (each is a few hundred KB, and the key is only a word)
     const ours = new RegExp(`^${NAME}-[0-9a-f]{16}-`);
     const current = `${NAME}-${HASH}-${process.version}-`;
+    const kept = [];
     for (const f of fs.readdirSync(dir)) {
-      if (ours.test(f) && !f.startsWith(current) && !f.endsWith('.tmp')) fs.rmSync(`${dir}/${f}`, { force: true });
+      if (!ours.test(f) || f.endsWith('.tmp')) continue;
+      if (f.startsWith(current)) kept.push({ f, t: fs.statSync(`${dir}/${f}`).mtimeMs });
+      else fs.rmSync(`${dir}/${f}`, { force: true });
     }
+    kept.sort((a, b) => b.t - a.t);
+    for (const { f } of kept.slice(MAX_FILES)) fs.rmSync(`${dir}/${f}`, { force: true });
   } catch {
     // a cache is an optimisation: a full disk or a read-only /var must not fail the command
   }
@@ -73,6 +80,7 @@ const script = new vm.Script(`(function (exports, require, module, __filename, _
   cachedData,
   importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
 });
-if (file && (!cachedData || script.cachedDataRejected)) process.once('exit', () => save(dir, file, script));
+// only after a command that succeeded: a mistyped command or a failure is no call to prepare for
+if (file && (!cachedData || script.cachedDataRejected)) process.once('exit', (code) => code === 0 && save(dir, file, script));
 const mod = { exports: {} };
 script.runInThisContext()(mod.exports, createRequire(bundle), mod, bundle, __dirname);

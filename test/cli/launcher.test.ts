@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BERTH, berthBuilt } from '../helpers/berth-cli.ts';
@@ -47,6 +47,23 @@ test('one private cache per command word, read again rather than rewritten', { s
   berthWithCache(dir, 'ps', '--help');
   assert.equal(cacheFiles(dir, 'ps').length, 1);
   assert.deepEqual(readdirSync(dir).filter((f) => f === stale || f === other), [other]);
+
+  // at most 32 files of a build are kept, the newest: 40 older ones planted, one new made
+  for (let i = 0; i < 40; i++) {
+    const planted = join(dir, file.replace(/none$/, `w${i}`));
+    writeFileSync(planted, 'x');
+    utimesSync(planted, new Date(Date.now() - 3600_000 - i * 1000), new Date(Date.now() - 3600_000 - i * 1000));
+  }
+  berthWithCache(dir, 'volume', '--help');
+  const build = readdirSync(dir).filter((f) => f.startsWith(file.replace(/none$/, '')));
+  assert.equal(build.length, 32);
+  assert.ok(build.includes(file.replace(/none$/, 'volume')), 'the new cache is among those kept');
+  assert.ok(!build.includes(file.replace(/none$/, 'w39')), 'the oldest went');
+
+  // a failed command (here an unknown one) leaves no cache
+  const r = spawnSync(BERTH, ['frobnicate'], { encoding: 'utf8', env: { ...process.env, BERTH_V8_CACHE_DIR: dir } });
+  assert.equal(r.status, 1, r.stderr);
+  assert.deepEqual(cacheFiles(dir, 'frobnicate'), []);
 });
 
 test('a cache directory others can write is not used', { skip }, (t) => {
