@@ -1,10 +1,10 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { unmountRootfs } from '../../storage/index.ts';
 import type { ContainerRecord } from '../container-types.ts';
-import { cgroupsPath, exitFile, runDir, rwDir } from '../paths.ts';
+import { cgroupsPath, exitFile, rwDir } from '../paths.ts';
 import type { EngineContext } from '../engine-context.ts';
 import { driverFor } from '../runtime-driver/index.ts';
-import { isMounted } from './start.ts';
+import { isMounted, removeRunDir } from './start.ts';
 
 export interface ExitInfo {
   exitCode: number;
@@ -38,9 +38,7 @@ export async function releaseResources(ctx: EngineContext, record: ContainerReco
       errors.push((err as Error).message);
     }
   }
-  // retried: a monitor that is just ending (the container killed above, or by a repair) writes
-  // its exit file here, and a file made during the removal fails it with ENOTEMPTY
-  rmSync(runDir(ctx.paths, id), { recursive: true, force: true, maxRetries: 10, retryDelay: 10 });
+  removeRunDir(ctx, id);
   if (errors.length > 0) ctx.log.warn(`cleaning up container ${id}: ${errors.join('; ')}`);
 }
 

@@ -64,7 +64,7 @@ export async function startContainer(ctx: EngineContext, id: string, opts: Start
     // nothing there
   }
   mkdirSync(rw, { recursive: true, mode: 0o700 });
-  rmSync(run, { recursive: true, force: true });
+  removeRunDir(ctx, record.Id);
   mkdirSync(join(run, 'bundle'), { recursive: true, mode: 0o700 });
   let mounted = false;
   try {
@@ -154,8 +154,7 @@ export async function startContainer(ctx: EngineContext, id: string, opts: Start
     return record;
   } catch (err) {
     if (mounted) await unmountRootfs(rw).catch(() => {});
-    // retried as in releaseResources: a monitor that is ending may still write its exit file
-    rmSync(run, { recursive: true, force: true, maxRetries: 10, retryDelay: 10 });
+    removeRunDir(ctx, record.Id);
     const fresh = ctx.store.get(record.Id);
     if (fresh && err instanceof BerthError) {
       fresh.State.Error = err.message;
@@ -164,6 +163,13 @@ export async function startContainer(ctx: EngineContext, id: string, opts: Start
     }
     throw err;
   }
+}
+
+// The container's run directory (attach socket, exit file, bundle). Retried: a monitor that is
+// just ending (its container killed by a stop, a cleanup or a repair) writes its exit file here,
+// and a file made during the removal fails it with ENOTEMPTY.
+export function removeRunDir(ctx: EngineContext, id: string): void {
+  rmSync(runDir(ctx.paths, id), { recursive: true, force: true, maxRetries: 10, retryDelay: 10 });
 }
 
 export function isMounted(ctx: EngineContext, id: string): boolean {

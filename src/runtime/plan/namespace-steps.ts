@@ -68,7 +68,8 @@ export function addNamespaceSteps(b: PlanBuilder, spec: Spec, input: NamespaceIn
     addIdMapSteps(b, spec.linux?.uidMappings ?? [], spec.linux?.gidMappings ?? [], input.idMapWriters);
   }
   // S1 is root of the host's user namespace until its CHILD steps join or make another, unless it
-  // was cloned into a new one: only then can it not move itself (cgroup-steps.ts)
+  // was cloned into a new one or the runtime is not root: then it cannot move itself
+  // (cgroup-steps.ts)
   addCgroupEntry(b, input.cgroups, (p) => `linux.cgroupsPath (joining "${p}")`, { selfJoinV1: !newUser && input.rootless !== true });
   const oom = spec.process?.oomScoreAdj;
   if (oom !== undefined) {
