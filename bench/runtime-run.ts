@@ -64,6 +64,25 @@ function once(t: (typeof tools)[number], i: number): number {
   return ms;
 }
 
+// The part of berth-runtime's run that is mostly not TypeScript's work: from just before Node
+// forks the helper to the container's exit reaching Node (the fork and exec of the helper, the
+// container's namespaces, mounts, exec of `true` and exit), from BERTH_TRACE=1 runs kept out of
+// the comparison. Inside it are also a few ms of TypeScript (encoding the plan, reading the
+// helper's messages, writing state.json) and the helper's own trace lines (a hundred small
+// writes). With `node -e 0` it is the floor that the rest of berth-runtime's work (the CLI, the
+// config's validation, cgroups, the plan, delete) adds to.
+const helperSpans: number[] = [];
+function tracedSpan(i: number): number {
+  const r = spawnSync(berth, ['--root', join(stateRoot, 'berth-runtime'), 'run', `t${i}`], { cwd: bundle.dir, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, BERTH_TRACE: '1' }, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`berth-runtime run (traced) failed (${r.status}): ${r.stderr}`);
+  const at = (label: string): number => {
+    const m = new RegExp(`^trace ([0-9.]+) ms ${label}$`, 'm').exec(r.stderr);
+    if (!m) throw new Error(`no "${label}" in berth-runtime's trace:\n${r.stderr}`);
+    return Number(m[1]);
+  };
+  return at('run: exited') - at('spawn: before');
+}
+
 // A runtime that cannot run here at all (crun 1.8 refuses hybrid cgroup hosts such as this
 // development machine) is reported with its error and left out of the comparison.
 const unavailable = new Map<string, string>();
@@ -80,6 +99,7 @@ try {
     for (const t of usable) times.get(t.name)!.push(once(t, i));
     nodeTimes.push(nodeOnce());
   }
+  for (let i = 0; i < Math.ceil(runs / 2); i++) helperSpans.push(tracedSpan(i));
 } finally {
   bundle.remove();
   spawnSync('umount', [stateRoot]);
@@ -109,3 +129,16 @@ console.log(
     `   (Node's own start and exit, ${nodeBin}: the floor of any call of berth-runtime` +
     `${runcMedian === undefined ? '' : `, ${((nodeMedian / runcMedian) * 100).toFixed(0)}% of runc's whole run`})`,
 );
+if (helperSpans.length > 0) {
+  const span = median(helperSpans);
+  console.log(
+    `  ${'helper span'.padEnd(14)} ${span.toFixed(1).padStart(7)}ms ${pct(helperSpans, 10).toFixed(1).padStart(7)}ms ${pct(helperSpans, 90).toFixed(1).padStart(7)}ms` +
+      `   (BERTH_TRACE=1, ${helperSpans.length} runs: from Node's fork of the helper to the container's exit)`,
+  );
+  if (runcMedian !== undefined) {
+    console.log(
+      `  floor: node -e 0 + helper span = ${(nodeMedian + span).toFixed(1)} ms, ${((nodeMedian + span) / runcMedian).toFixed(2)}x runc, ` +
+        `before the CLI, the config's validation, cgroups, the plan and delete`,
+    );
+  }
+}

@@ -57,3 +57,9 @@ test('slots run out with a clear internal error instead of overflowing the helpe
   for (let i = 0; i < 64; i++) b.slot();
   assert.throws(() => b.slot(), /too many fd slots/);
 });
+
+test('a step with more arguments than the wire format counts is refused, not written with a wrapped count', () => {
+  const b = new PlanBuilder();
+  b.add(Stage.INIT, Op.MOUNT, 'x', [], new Array<string>(0x10000).fill(''));
+  assert.throws(() => encodePlan(b.build()), /plan step 0 has too many arguments/);
+});

@@ -13,13 +13,25 @@ export interface RuntimeUser {
 export function runtimeUser(): RuntimeUser {
   const uid = process.geteuid?.() ?? 0;
   const gid = process.getegid?.() ?? 0;
-  let name = String(uid);
-  try {
-    name = userInfo().username;
-  } catch {
-    // no passwd entry for this uid: /etc/subuid may still list it by number
-  }
-  return { uid, gid, name, rootless: uid !== 0 };
+  let name: string | undefined;
+  return {
+    uid,
+    gid,
+    rootless: uid !== 0,
+    // looked up when asked (rootless id maps, messages): the lookup goes through NSS (nsswitch.conf,
+    // nscd, /etc/passwd), ~0.5 ms that root's `create` has no use for
+    get name(): string {
+      if (name === undefined) {
+        try {
+          name = userInfo().username;
+        } catch {
+          // no passwd entry for this uid: /etc/subuid may still list it by number
+          name = String(uid);
+        }
+      }
+      return name;
+    },
+  };
 }
 
 // `user "alice" (uid 1000)`, for messages
