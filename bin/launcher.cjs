@@ -14,7 +14,8 @@
 // cache goes and another user could plant one), in a directory of mode 0700 owned by the caller,
 // else no cache is read or written. A file is named for the bundle's content hash and Node's
 // version, so a rebuilt bundle never meets an old cache (V8 itself checks only the source's
-// length); older files go when a new one is written. V8 rejects a cache made with other flags;
+// length); other builds' files go when a new one is written and they have not been written
+// for a day. V8 rejects a cache made with other flags;
 // it is then written again.
 const fs = require('node:fs');
 const vm = require('node:vm');
@@ -24,6 +25,7 @@ const NAME = '@@NAME@@';
 const HASH = '@@HASH@@';
 const bundle = `${__dirname}/${NAME}.cjs`;
 const MAX_FILES = 32;
+const STALE_MS = 24 * 3600_000;
 
 function cacheDir() {
   if (process.env.BERTH_V8_CACHE === '0') return undefined;
@@ -44,14 +46,18 @@ function save(dir, file, script) {
     const tmp = `${file}.${process.pid}.tmp`;
     fs.writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });
     fs.renameSync(tmp, file);
-    // this bundle's caches of other builds or Node versions (not the other bundle's); of this
-    // build's, the newest MAX_FILES (each is a few hundred KB, and the key is only a word)
+    // this bundle's caches (not the other bundle's): another build's or Node version's go once
+    // unused for a day, so two copies of berth in use side by side (an installed one and a
+    // checkout's) do not delete each other's on every call; of what stays, the newest MAX_FILES
+    // (each is a few hundred KB, and the key is only a word)
     const ours = new RegExp(`^${NAME}-[0-9a-f]{16}-`);
     const current = `${NAME}-${HASH}-${process.version}-`;
+    const now = Date.now();
     const kept = [];
     for (const f of fs.readdirSync(dir)) {
       if (!ours.test(f) || f.endsWith('.tmp')) continue;
-      if (f.startsWith(current)) kept.push({ f, t: fs.statSync(`${dir}/${f}`).mtimeMs });
+      const t = fs.statSync(`${dir}/${f}`).mtimeMs;
+      if (f.startsWith(current) || now - t < STALE_MS) kept.push({ f, t });
       else fs.rmSync(`${dir}/${f}`, { force: true });
     }
     kept.sort((a, b) => b.t - a.t);

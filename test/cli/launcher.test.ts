@@ -39,26 +39,35 @@ test('one private cache per command word, read again rather than rewritten', { s
   assert.match(berthWithCache(dir, '--version'), /^berth version /);
   assert.notDeepEqual(readFileSync(join(dir, file)).subarray(0, 64), Buffer.alloc(64, 0x5a));
 
-  // another build's cache of this bundle goes when a new one is written; berth-runtime's stays
+  // another build's cache of this bundle, unwritten for a day, goes when a new one is written;
+  // one written lately stays (an installed berth and a checkout's, used in turn); berth-runtime's
+  // stays however old
+  const twoDaysAgo = new Date(Date.now() - 2 * 24 * 3600_000);
   const stale = file.replace(/^berth-[0-9a-f]{16}-/, 'berth-0123456789abcdef-');
+  const live = file.replace(/^berth-[0-9a-f]{16}-/, 'berth-fedcba9876543210-');
   const other = file.replace(/^berth-[0-9a-f]{16}-/, 'berth-runtime-0123456789abcdef-');
   writeFileSync(join(dir, stale), 'old');
+  writeFileSync(join(dir, live), 'a build in use');
   writeFileSync(join(dir, other), 'other bundle');
+  utimesSync(join(dir, stale), twoDaysAgo, twoDaysAgo);
+  utimesSync(join(dir, other), twoDaysAgo, twoDaysAgo);
   berthWithCache(dir, 'ps', '--help');
   assert.equal(cacheFiles(dir, 'ps').length, 1);
-  assert.deepEqual(readdirSync(dir).filter((f) => f === stale || f === other), [other]);
+  assert.deepEqual(readdirSync(dir).filter((f) => f === stale || f === live || f === other).sort(), [live, other].sort());
 
-  // at most 32 files of a build are kept, the newest: 40 older ones planted, one new made
+  // at most 32 files of this bundle are kept, the newest: 40 older ones planted, one new made
   for (let i = 0; i < 40; i++) {
     const planted = join(dir, file.replace(/none$/, `w${i}`));
     writeFileSync(planted, 'x');
     utimesSync(planted, new Date(Date.now() - 3600_000 - i * 1000), new Date(Date.now() - 3600_000 - i * 1000));
   }
   berthWithCache(dir, 'volume', '--help');
-  const build = readdirSync(dir).filter((f) => f.startsWith(file.replace(/none$/, '')));
-  assert.equal(build.length, 32);
-  assert.ok(build.includes(file.replace(/none$/, 'volume')), 'the new cache is among those kept');
-  assert.ok(!build.includes(file.replace(/none$/, 'w39')), 'the oldest went');
+  const kept = readdirSync(dir).filter((f) => /^berth-[0-9a-f]{16}-/.test(f));
+  assert.equal(kept.length, 32);
+  assert.ok(kept.includes(file.replace(/none$/, 'volume')), 'the new cache is among those kept');
+  assert.ok(kept.includes(live), 'the build in use kept its newer cache');
+  assert.ok(!kept.includes(file.replace(/none$/, 'w39')), 'the oldest went');
+  assert.ok(readdirSync(dir).includes(other), "berth-runtime's cache is not counted or touched");
 
   // a failed command (here an unknown one) leaves no cache
   const r = spawnSync(BERTH, ['frobnicate'], { encoding: 'utf8', env: { ...process.env, BERTH_V8_CACHE_DIR: dir } });
