@@ -15,8 +15,7 @@
 // else no cache is read or written. A file is named for the bundle's content hash and Node's
 // version, so a rebuilt bundle never meets an old cache (V8 itself checks only the source's
 // length); other builds' files go when a new one is written and they have not been written
-// for a day. V8 rejects a cache made with other flags;
-// it is then written again.
+// for a day. V8 rejects a cache made with other flags; it is then written again.
 const fs = require('node:fs');
 const vm = require('node:vm');
 const { createRequire } = require('node:module');
