@@ -52,8 +52,8 @@ const encoder = new TextEncoder();
 // The wire form decoded by native/plan.c: a header, then per step
 // u16 op, u8 stage, u8 pad, u16 nint, u16 nstr, i64 ints[], (u32 len, bytes) strs[].
 // Written through a DataView: Buffer's writeUInt32LE and friends check every argument in
-// JavaScript, which in a once-per-process call (interpreted, never optimised) made this ~2 ms
-// for a plan of a hundred steps.
+// JavaScript, slow in a once-per-process call that is interpreted, never optimised. A plan of a
+// hundred steps, first call in a fresh process: 1.6-3.8 ms with Buffer's, 0.9-1.1 with these.
 export function encodePlan(plan: HelperPlan): Buffer {
   const strs = plan.steps.map((s) => s.strs.map((x) => (typeof x === 'string' ? encoder.encode(x) : x)));
   let size = 32;
