@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildLayoutFromTars, skopeoPush } from '../test/helpers/oci-image.ts';
 import { REPO } from '../test/helpers/busybox-rootfs.ts';
+import { installMissing } from '../test/helpers/debian-tools.ts';
 
 export const LAYER_DIRS = ['/usr/share/perl', '/usr/lib/x86_64-linux-gnu/perl', '/usr/share/zoneinfo', join(REPO, 'node_modules', 'esbuild')];
 
@@ -32,11 +33,7 @@ export function has(cmd: string): boolean {
 export function ensurePeers(): void {
   if (process.getuid?.() !== 0) throw new Error('the benchmark needs root');
   if (!existsSync(join(REPO, 'dist', 'berth'))) throw new Error('build first: node scripts/build.ts');
-  for (const tool of ['podman', 'skopeo', 'docker-registry']) {
-    if (has(tool)) continue;
-    process.stdout.write(`installing ${tool} from Debian\n`);
-    execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', tool], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-  }
+  installMissing(['podman', 'skopeo', 'docker-registry']);
 }
 
 // Builds the layout once; returns its path and total sizes.

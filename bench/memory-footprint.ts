@@ -3,19 +3,16 @@
 // before exec, plus a busybox cat). And whether a container runs under a 512 KiB limit at all
 // (crun's README: crun can, runc cannot). berth-runtime against runc (and crun where it can run
 // on this host) on the same bundle. Needs root. Usage: node bench/memory-footprint.ts [--runs 10]
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeBundle } from '../test/helpers/bundle.ts';
 import { REPO } from '../test/helpers/busybox-rootfs.ts';
+import { installMissing } from '../test/helpers/debian-tools.ts';
 
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1] || 10);
 if (process.getuid?.() !== 0) throw new Error('the benchmark needs root');
-for (const tool of ['runc', 'crun']) {
-  if (spawnSync('which', [tool]).status !== 0) {
-    execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', tool], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-  }
-}
+installMissing(['runc', 'crun']);
 const tools = [
   { name: 'berth-runtime', bin: join(REPO, 'dist', 'berth-runtime') },
   { name: 'runc', bin: 'runc' },

@@ -8,21 +8,16 @@
 // runc and crun come from Debian; this script installs them when they are missing.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeBundle } from '../test/helpers/bundle.ts';
 import { REPO } from '../test/helpers/busybox-rootfs.ts';
+import { installMissing } from '../test/helpers/debian-tools.ts';
 
 const runsAt = process.argv.indexOf('--runs');
 const runs = runsAt < 0 ? 40 : Number(process.argv[runsAt + 1]);
 if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs: a positive whole number, not ${process.argv[runsAt + 1]}`);
 if (process.getuid?.() !== 0) throw new Error('the benchmark needs root');
-for (const tool of ['runc', 'crun']) {
-  if (spawnSync('which', [tool]).status !== 0) {
-    console.log(`installing ${tool} from Debian`);
-    execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', tool], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-  }
-}
+installMissing(['runc', 'crun']);
 const berth = join(REPO, 'dist', 'berth-runtime');
 if (!existsSync(berth)) throw new Error('build first: node scripts/build.ts');
 

@@ -400,8 +400,8 @@ void step_monitor_unmount(struct ctx *c, const struct step *s) {
 
 /* Before the exit file and the exit frame, which everyone who acts on the exit waits for: no
  * start of the same container can mount its rootfs again before this. EINVAL (not mounted) and
- * ENOENT (removed) are fine; anything else (EBUSY: a host process is inside) is left to the engine's cleanup, which
- * unmounts whatever is still mounted. */
+ * ENOENT (removed) are fine; anything else (EBUSY: a host process is inside) is left to the
+ * engine's cleanup, which unmounts whatever is still mounted. */
 static void unmount_rootfs(void) {
   if (!unmount_at_exit || umount2(unmount_at_exit, 0) == 0 || errno == EINVAL || errno == ENOENT) return;
   dprintf(2, "berth-helper: umount2 \"%s\": %s (left to the engine's cleanup)\n", unmount_at_exit, strerror(errno));
